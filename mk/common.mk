@@ -1,0 +1,25 @@
+# Build settings shared by every part. Included by part1b/Makefile and
+# part2/Makefile; each part still builds alone with `make -C partN`.
+#
+#   make CC=clang        build with clang instead of gcc
+#   make SAN=1           build the host programs with ASan and UBSan
+#
+# Guest code never gets these flags: it runs inside the VM, not on the host.
+
+CC       ?= cc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS)
+HOST_LDFLAGS := -Wl,-z,noexecstack $(LDFLAGS)
+
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+HOST_CFLAGS  += $(SAN_FLAGS)
+HOST_LDFLAGS += $(SAN_FLAGS)
+endif
+
+# A build with other flags must not reuse objects of the previous one.
+BUILD_STAMP := .build-flags
+BUILD_FLAGS := $(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS)
+ifneq ($(BUILD_FLAGS),$(shell cat $(BUILD_STAMP) 2>/dev/null))
+$(shell echo '$(BUILD_FLAGS)' > $(BUILD_STAMP))
+endif
