@@ -1,0 +1,17 @@
+#ifndef GUEST_FILE_H
+#define GUEST_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A guest image file read whole into host memory. */
+struct guest_file {
+	const uint8_t *bytes;
+	size_t size;
+};
+
+/* Reads path, or exits with status 2 and one line saying why it cannot. */
+void guest_file_read(const char *path, struct guest_file *file);
+void guest_file_free(struct guest_file *file);
+
+#endif /* GUEST_FILE_H */

@@ -1,0 +1,697 @@
+/*
+ * simple-kvm: one VM with one vCPU in one of four CPU modes, running a guest
+ * that talks to the hypervisor through the port-I/O hypercalls of
+ * hypercall.h.
+ *
+ * main() reads top to bottom as the KVM life cycle:
+ *
+ *   open /dev/kvm                     the system fd: KVM_GET_API_VERSION
+ *   KVM_CREATE_VM                     the VM fd
+ *   mmap + KVM_SET_USER_MEMORY_REGION guest RAM
+ *   load the guest image              into guest RAM, checked first
+ *   KVM_CREATE_VCPU + mmap kvm_run    the vCPU fd and its shared page
+ *   KVM_GET_SREGS .. KVM_SET_REGS     one setup function per CPU mode
+ *   KVM_RUN, again and again          each return is one VM exit
+ *
+ * The hypercalls themselves are served by hc_host.c, on a guest memory
+ * view that checks every guest address (guest_mem.c).
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <elf.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "exit_log.h"
+#include "guest_file.h"
+#include "guest_mem.h"
+#include "hc_host.h"
+#include "hypercall.h"
+#include "kvm_names.h"
+#include "loader.h"
+
+#define VERSION "simple-kvm 1.0, hypercall ABI v1"
+#define KVM_DEVICE "/dev/kvm"
+#define KVM_DEVICE_ENV "SIMPLE_KVM_DEVICE" /* lets tests name another path */
+
+/* Control register and EFER bits the mode setups use. */
+#define CR0_PE   (1u << 0)   /* protected mode */
+#define CR0_ET   (1u << 4)
+#define CR0_NE   (1u << 5)   /* native FPU error reporting */
+#define CR0_WP   (1u << 16)  /* honour read-only pages in ring 0 too */
+#define CR0_PG   (1u << 31)  /* paging */
+#define CR4_PSE  (1u << 4)   /* 4 MiB pages in 32-bit paging */
+#define CR4_PAE  (1u << 5)   /* 64-bit page-table entries */
+#define EFER_LME (1u << 8)   /* long mode enable */
+#define EFER_LMA (1u << 10)  /* long mode active */
+
+/* Page-table entry bits, the same in 32-bit and 4-level paging. */
+#define PTE_PRESENT (1u << 0)
+#define PTE_RW      (1u << 1)
+#define PTE_PS      (1u << 7) /* the entry maps a large page */
+
+#define MIB (UINT64_C(1) << 20)
+#define GIB (UINT64_C(1) << 30)
+
+struct vm {
+	int kvm_fd;             /* /dev/kvm: system ioctls */
+	int vm_fd;              /* KVM_CREATE_VM: VM ioctls */
+	int vcpu_fd;            /* KVM_CREATE_VCPU: vCPU ioctls */
+	uint8_t *guest_ram;     /* host mapping of guest physical 0.. */
+	uint64_t ram_size;
+	struct kvm_run *run;    /* shared with KVM: why KVM_RUN returned */
+};
+
+/* The embedded guests, linked in by payload.ld. */
+extern const uint8_t guest16_image[], guest16_image_end[];
+extern const uint8_t guest32_image[], guest32_image_end[];
+extern const uint8_t guest64_image[], guest64_image_end[];
+
+typedef void (*mode_setup_fn)(struct vm *vm, struct kvm_sregs *sregs,
+			      struct kvm_regs *regs);
+
+struct cpu_mode {
+	char flag;
+	const char *banner;
+	const uint8_t *image, *image_end;       /* the embedded guest */
+	unsigned elf_class;                     /* of a --guest ELF */
+	uint64_t entry_limit;                   /* what rip can reach */
+	mode_setup_fn setup;
+	mode_setup_fn setup_if_no_paging;       /* for KVMs that drop CR0.PG */
+};
+
+/* ---- CPU mode setup: segments, control registers, page tables ---- */
+
+/* GDT slots; a selector is its slot's byte offset. */
+enum { GDT_NULL, GDT_CODE64, GDT_CODE32, GDT_DATA, GDT_SLOTS };
+
+#define SEG_TYPE_CODE 0xb /* execute/read, accessed */
+#define SEG_TYPE_DATA 0x3 /* read/write, accessed */
+
+static struct kvm_segment flat_segment(unsigned slot, uint8_t type, bool code64)
+{
+	return (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = slot * 8,
+		.type = type, .present = 1, .s = 1, .g = 1,
+		.l = code64, .db = !code64,
+	};
+}
+
+/* The GDT entry that loads as seg: KVM_SET_SREGS fills the hidden part of
+ * the segment registers, this lets the guest reload them. */
+static uint64_t gdt_entry(const struct kvm_segment *seg)
+{
+	uint64_t limit = seg->g ? seg->limit >> 12 : seg->limit;
+
+	return (limit & 0xffff) | (seg->base & 0xffffff) << 16 |
+	       (uint64_t)seg->type << 40 | (uint64_t)seg->s << 44 |
+	       (uint64_t)seg->dpl << 45 | (uint64_t)seg->present << 47 |
+	       (limit >> 16 & 0xf) << 48 | (uint64_t)seg->l << 53 |
+	       (uint64_t)seg->db << 54 | (uint64_t)seg->g << 55 |
+	       (seg->base >> 24 & 0xff) << 56;
+}
+
+static void use_flat_segments(struct vm *vm, struct kvm_sregs *sregs,
+			      bool code64)
+{
+	uint64_t *gdt = (uint64_t *)(vm->guest_ram + HV_GDT);
+	struct kvm_segment code = flat_segment(code64 ? GDT_CODE64 : GDT_CODE32,
+					       SEG_TYPE_CODE, code64);
+	struct kvm_segment data = flat_segment(GDT_DATA, SEG_TYPE_DATA, false);
+
+	gdt[code.selector / 8] = gdt_entry(&code);
+	gdt[data.selector / 8] = gdt_entry(&data);
+	sregs->gdt.base = HV_GDT;
+	sregs->gdt.limit = GDT_SLOTS * 8 - 1;
+	sregs->cs = code;
+	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
+}
+
+/*
+ * Real mode: an address is segment * 16 + offset, so the entry point and
+ * the stack top are each split into a segment and a 16-bit offset.
+ */
+static void setup_real_mode(struct vm *vm, struct kvm_sregs *sregs,
+			    struct kvm_regs *regs)
+{
+	uint64_t stack_base = HV_STACK_TOP - 0x10000;
+
+	(void)vm;
+	sregs->cs.selector = regs->rip >> 4;
+	sregs->cs.base = regs->rip & ~UINT64_C(0xf);
+	regs->rip &= 0xf;
+	sregs->ds.selector = sregs->es.selector = 0;
+	sregs->ds.base = sregs->es.base = 0;
+	sregs->ss.selector = stack_base >> 4;
+	sregs->ss.base = stack_base;
+	regs->rsp = 0; /* the first push wraps to ss:0xfffe */
+}
+
+static void setup_protected_mode(struct vm *vm, struct kvm_sregs *sregs,
+				 struct kvm_regs *regs)
+{
+	(void)regs;
+	use_flat_segments(vm, sregs, false);
+	sregs->cr0 = CR0_PE | CR0_ET | CR0_NE;
+}
+
+/*
+ * 32-bit paging with 4 MiB pages: one page directory whose entries map
+ * guest RAM at the same virtual addresses. Nothing else is mapped.
+ */
+static void setup_paged32_mode(struct vm *vm, struct kvm_sregs *sregs,
+			       struct kvm_regs *regs)
+{
+	uint32_t *page_dir = (uint32_t *)(vm->guest_ram + HV_PAGE_TABLES);
+	uint64_t large_page = 4 * MIB;
+
+	for (uint64_t i = 0; i * large_page < vm->ram_size; i++)
+		page_dir[i] = (uint32_t)(i * large_page) | PTE_PRESENT | PTE_RW | PTE_PS;
+
+	setup_protected_mode(vm, sregs, regs);
+	sregs->cr3 = HV_PAGE_TABLES;
+	sregs->cr4 = CR4_PSE;
+	sregs->cr0 |= CR0_WP | CR0_PG;
+}
+
+/*
+ * Long mode needs 4-level paging: one PML4 entry, one PDPT entry, and a
+ * page directory of 2 MiB pages that maps guest RAM at the same virtual
+ * addresses (so at most 1 GiB of RAM, one page directory's worth).
+ */
+static void setup_long_mode(struct vm *vm, struct kvm_sregs *sregs,
+			    struct kvm_regs *regs)
+{
+	uint64_t pml4_gpa = HV_PAGE_TABLES;
+	uint64_t pdpt_gpa = pml4_gpa + GUEST_PAGE_SIZE;
+	uint64_t pd_gpa = pdpt_gpa + GUEST_PAGE_SIZE;
+	uint64_t *pml4 = (uint64_t *)(vm->guest_ram + pml4_gpa);
+	uint64_t *pdpt = (uint64_t *)(vm->guest_ram + pdpt_gpa);
+	uint64_t *pd = (uint64_t *)(vm->guest_ram + pd_gpa);
+	uint64_t large_page = 2 * MIB;
+
+	(void)regs;
+	pml4[0] = pdpt_gpa | PTE_PRESENT | PTE_RW;
+	pdpt[0] = pd_gpa | PTE_PRESENT | PTE_RW;
+	for (uint64_t i = 0; i * large_page < vm->ram_size; i++)
+		pd[i] = i * large_page | PTE_PRESENT | PTE_RW | PTE_PS;
+
+	use_flat_segments(vm, sregs, true);
+	sregs->cr3 = pml4_gpa;
+	sregs->cr4 = CR4_PAE;
+	sregs->cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	sregs->efer = EFER_LME | EFER_LMA;
+}
+
+/*
+ * Some KVMs page only in long mode: kvm-pvm, the nested KVM of this
+ * project's machines, clears CR0.PG from a 32-bit KVM_SET_SREGS (its
+ * kernel log says so) and the vCPU shuts down at its next KVM_RUN. There
+ * -p runs the same 32-bit code in compatibility mode: long mode's page
+ * tables under a 32-bit code segment. The guest sees 32-bit code with
+ * paging on; KVM_TRANSLATE walks the tables it really uses.
+ */
+static void setup_paged32_compat_mode(struct vm *vm, struct kvm_sregs *sregs,
+				      struct kvm_regs *regs)
+{
+	setup_long_mode(vm, sregs, regs);
+	use_flat_segments(vm, sregs, false);
+}
+
+static const struct cpu_mode cpu_modes[] = {
+	{
+		.flag = 'r', .banner = "Testing real mode",
+		.image = guest16_image, .image_end = guest16_image_end,
+		.elf_class = ELFCLASS32, .entry_limit = MIB,
+		.setup = setup_real_mode,
+	}, {
+		.flag = 's', .banner = "Testing protected mode",
+		.image = guest32_image, .image_end = guest32_image_end,
+		.elf_class = ELFCLASS32, .entry_limit = 4 * GIB,
+		.setup = setup_protected_mode,
+	}, {
+		.flag = 'p', .banner = "Testing 32-bit paging",
+		.image = guest32_image, .image_end = guest32_image_end,
+		.elf_class = ELFCLASS32, .entry_limit = 4 * GIB,
+		.setup = setup_paged32_mode,
+		.setup_if_no_paging = setup_paged32_compat_mode,
+	}, {
+		.flag = 'l', .banner = "Testing 64-bit mode",
+		.image = guest64_image, .image_end = guest64_image_end,
+		.elf_class = ELFCLASS64, .entry_limit = UINT64_MAX,
+		.setup = setup_long_mode,
+	},
+};
+
+/* ---- command line ---- */
+
+struct options {
+	const struct cpu_mode *mode;
+	const char *guest_path;         /* NULL: the embedded guest */
+	uint64_t ram_size;
+	bool stats, trace, verbose;
+};
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: simple-kvm [-r | -s | -p | -l] [--guest FILE] [--mem SIZE]\n"
+		"                  [--stats] [--trace] [-v] [-h] [--version]\n"
+		"  -r, -s, -p, -l  real, protected, 32-bit paging, long mode (default -l)\n"
+		"  --guest FILE    run FILE (ELF or flat binary) instead of the embedded guest\n"
+		"  --mem SIZE      guest RAM, a multiple of 2M from 2M to 1G (default 2M)\n"
+		"  --stats         print exit counts by reason and by port on stderr at the end\n"
+		"  --trace         print one line per VM exit on stderr\n"
+		"  -v, --verbose   print where guest RAM is in the host on stderr\n"
+		"  -h, --help      print this help;  --version  print the version\n");
+}
+
+static _Noreturn void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static _Noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	usage(stderr);
+	exit(2);
+}
+
+/* "2M", "64M", "1G", "2097152": a byte count that fits the page tables. */
+static uint64_t parse_ram_size(const char *text)
+{
+	char *end;
+	unsigned long long value;
+	uint64_t unit = 1;
+
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (end != text && *end && !end[1]) {
+		switch (*end) {
+		case 'K': case 'k': unit = 1 << 10; end++; break;
+		case 'M': case 'm': unit = MIB; end++; break;
+		case 'G': case 'g': unit = GIB; end++; break;
+		}
+	}
+	if (end == text || *end || errno || text[0] == '-' ||
+	    value > GIB / unit || value * unit < 2 * MIB ||
+	    value * unit % (2 * MIB) != 0)
+		usage_error("--mem %s: give a multiple of 2M from 2M to 1G", text);
+	return value * unit;
+}
+
+static const struct cpu_mode *mode_of_flag(int flag)
+{
+	for (size_t i = 0; i < sizeof(cpu_modes) / sizeof(cpu_modes[0]); i++)
+		if (cpu_modes[i].flag == flag)
+			return &cpu_modes[i];
+	return NULL;
+}
+
+static void parse_options(int argc, char **argv, struct options *opt)
+{
+	enum { OPT_GUEST = 256, OPT_MEM, OPT_STATS, OPT_TRACE, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "guest", required_argument, NULL, OPT_GUEST },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "trace", no_argument, NULL, OPT_TRACE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*opt = (struct options){ .ram_size = GUEST_RAM_DEFAULT };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "rsplvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': case 's': case 'p': case 'l':
+			if (opt->mode && opt->mode->flag != c)
+				usage_error("give one mode: -r, -s, -p or -l");
+			opt->mode = mode_of_flag(c);
+			break;
+		case OPT_GUEST:   opt->guest_path = optarg; break;
+		case OPT_MEM:     opt->ram_size = parse_ram_size(optarg); break;
+		case OPT_STATS:   opt->stats = true; break;
+		case OPT_TRACE:   opt->trace = true; break;
+		case 'v':         opt->verbose = true; break;
+		case 'h':         usage(stdout); exit(0);
+		case OPT_VERSION: puts(VERSION); exit(0);
+		case '?':
+			if (optopt)
+				usage_error("unknown option -%c", optopt);
+			usage_error("unknown option %s", argv[optind - 1]);
+		default:
+			usage_error("option %s needs a value", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	if (!opt->mode)
+		opt->mode = mode_of_flag('l');
+}
+
+/* ---- the KVM life cycle ---- */
+
+static void kvm_open(struct vm *vm)
+{
+	const char *device = getenv(KVM_DEVICE_ENV);
+	int api_version;
+
+	if (!device || !*device)
+		device = KVM_DEVICE;
+	vm->kvm_fd = open(device, O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		err(1, "cannot open %s: load the KVM module (modprobe kvm_intel "
+		    "or kvm_amd), and get read-write access to it (the kvm "
+		    "group)", device);
+	api_version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api_version != KVM_API_VERSION)
+		errx(1, "%s: KVM API version %d, need %d", device, api_version,
+		     KVM_API_VERSION);
+}
+
+/*
+ * Guest RAM is anonymous host memory below 4 GiB (MAP_32BIT), so a host
+ * address in it fits the 32 bits HC_gvaToHva returns.
+ */
+static void vm_create(struct vm *vm, uint64_t ram_size)
+{
+	struct kvm_userspace_memory_region region;
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		err(1, "KVM_CREATE_VM");
+
+	vm->ram_size = ram_size;
+	vm->guest_ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT |
+			     MAP_NORESERVE, -1, 0);
+	if (vm->guest_ram == MAP_FAILED)
+		err(1, "mmap guest RAM below 4 GiB");
+
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = ram_size,
+		.userspace_addr = (uintptr_t)vm->guest_ram,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		err(1, "KVM_SET_USER_MEMORY_REGION");
+}
+
+static void vcpu_create(struct vm *vm)
+{
+	int run_size;
+
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0)
+		err(1, "KVM_CREATE_VCPU");
+
+	run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (int)sizeof(struct kvm_run))
+		err(1, "KVM_GET_VCPU_MMAP_SIZE");
+	vm->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED)
+		err(1, "mmap kvm_run");
+}
+
+/*
+ * Asks a throwaway vCPU whether KVM keeps CR0.PG outside long mode. Not the
+ * real one: on kvm-pvm a vCPU once given 32-bit paging shuts down at its
+ * next run, whatever it is given after.
+ */
+static bool kvm_pages_outside_long_mode(struct vm *vm)
+{
+	int probe_vm = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	int probe_vcpu = probe_vm < 0 ? -1 : ioctl(probe_vm, KVM_CREATE_VCPU, 0);
+	struct kvm_sregs sregs;
+	bool kept = false;
+
+	if (probe_vcpu >= 0 && ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0) {
+		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
+		sregs.cr4 = CR4_PSE;
+		sregs.cr3 = HV_PAGE_TABLES;
+		kept = ioctl(probe_vcpu, KVM_SET_SREGS, &sregs) == 0 &&
+		       ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0 &&
+		       (sregs.cr0 & CR0_PG);
+	}
+	if (probe_vcpu >= 0)
+		close(probe_vcpu);
+	if (probe_vm >= 0)
+		close(probe_vm);
+	return kept;
+}
+
+/* Puts the vCPU in mode at entry, with the stack at HV_STACK_TOP. */
+static void vcpu_setup(struct vm *vm, const struct cpu_mode *mode,
+		       uint64_t entry, bool verbose)
+{
+	mode_setup_fn setup = mode->setup;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rflags = 0x2, /* bit 1 is reserved and always set */
+		.rip = entry,
+		.rsp = HV_STACK_TOP,
+	};
+
+	if (mode->setup_if_no_paging && !kvm_pages_outside_long_mode(vm)) {
+		setup = mode->setup_if_no_paging;
+		if (verbose)
+			warnx("this KVM pages only in long mode: -%c runs its "
+			      "32-bit code in compatibility mode", mode->flag);
+	}
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		err(1, "KVM_GET_SREGS");
+	setup(vm, &sregs, &regs);
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+		err(1, "KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		err(1, "KVM_SET_REGS");
+}
+
+/* KVM_TRANSLATE walks the guest's page tables in its current mode. */
+static bool kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+{
+	struct vm *vm = ctx;
+	struct kvm_translation tr = { .linear_address = gva };
+
+	if (ioctl(vm->vcpu_fd, KVM_TRANSLATE, &tr) < 0)
+		err(1, "KVM_TRANSLATE");
+	*gpa = tr.physical_address;
+	return tr.valid;
+}
+
+/* ---- running ---- */
+
+static void print_registers(struct vm *vm)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		warn("cannot read the registers");
+		return;
+	}
+	fprintf(stderr,
+		"  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
+		"  rsi %016llx rdi %016llx rsp %016llx rbp %016llx\n"
+		"  r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n"
+		"  r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n"
+		"  rip %016llx rflags %08llx cs %04x ss %04x\n"
+		"  cr0 %08llx cr2 %016llx cr3 %016llx cr4 %08llx efer %llx\n",
+		r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rsp, r.rbp,
+		r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15,
+		r.rip, r.rflags, s.cs.selector, s.ss.selector,
+		s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+}
+
+/* An exit the guest cannot continue from: say which, and stop. */
+static _Noreturn void fatal_exit(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+
+	fflush(stdout);
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		warnx("KVM_EXIT_MMIO: guest %s of %u bytes at guest physical "
+		      "0x%llx, outside guest RAM",
+		      run->mmio.is_write ? "write" : "read", run->mmio.len,
+		      run->mmio.phys_addr);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		warnx("KVM_EXIT_FAIL_ENTRY: hardware entry failure reason 0x%llx",
+		      run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		warnx("KVM_EXIT_INTERNAL_ERROR: suberror %u",
+		      run->internal.suberror);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		warnx("KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)");
+		break;
+	default:
+		warnx("%s: exit reason %u, which simple-kvm does not serve",
+		      kvm_exit_name(run->exit_reason), run->exit_reason);
+	}
+	print_registers(vm);
+	exit(1);
+}
+
+static struct hc_io io_of(struct kvm_run *run)
+{
+	return (struct hc_io){
+		.port = run->io.port,
+		.is_out = run->io.direction == KVM_EXIT_IO_OUT,
+		.size = run->io.size,
+		.count = run->io.count,
+		.data = (uint8_t *)run + run->io.data_offset,
+	};
+}
+
+enum guest_state { GUEST_RUNS, GUEST_HALTED, GUEST_FAILED };
+
+static enum guest_state serve_exit(struct vm *vm, struct hc_host *hc)
+{
+	struct hc_io io;
+
+	switch (vm->run->exit_reason) {
+	case KVM_EXIT_IO:
+		io = io_of(vm->run);
+		hc_handle_io(hc, &io);
+		return GUEST_RUNS;
+	case KVM_EXIT_INTR:     /* a signal; nothing to serve */
+		return GUEST_RUNS;
+	case KVM_EXIT_HLT:
+		return GUEST_HALTED;
+	default:
+		return GUEST_FAILED;
+	}
+}
+
+/* Runs the vCPU until it halts; every return of KVM_RUN is one exit. */
+static void run_until_halt(struct vm *vm, struct hc_host *hc,
+			   struct exit_log *log)
+{
+	enum guest_state state;
+
+	do {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
+			err(1, "KVM_RUN");
+		hc->exits++;
+		state = serve_exit(vm, hc);
+		exit_log_record(log, vm->run, vm->vcpu_fd);
+	} while (state == GUEST_RUNS);
+
+	if (state == GUEST_FAILED) {
+		exit_log_finish(log);
+		fatal_exit(vm);
+	}
+}
+
+/* The embedded guest leaves 42 in memory and in the accumulator. */
+static bool check_result(struct vm *vm)
+{
+	struct kvm_regs regs;
+	uint32_t stored;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		err(1, "KVM_GET_REGS");
+	memcpy(&stored, vm->guest_ram + GUEST_RESULT_ADDR, sizeof(stored));
+	if (stored != GUEST_RESULT_VALUE || (uint32_t)regs.rax != GUEST_RESULT_VALUE) {
+		fflush(stdout);
+		fprintf(stderr, "Wrong result: memory at 0x%x holds %" PRIu32
+			", eax holds %" PRIu32 ", both should hold %d\n",
+			GUEST_RESULT_ADDR, stored, (uint32_t)regs.rax,
+			GUEST_RESULT_VALUE);
+		return false;
+	}
+	return true;
+}
+
+static void load_guest(struct vm *vm, const struct options *opt,
+		       uint64_t *entry)
+{
+	const struct cpu_mode *mode = opt->mode;
+	struct guest_file file = {
+		.bytes = mode->image,
+		.size = (size_t)(mode->image_end - mode->image),
+	};
+	struct load_target target = {
+		.ram = vm->guest_ram,
+		.ram_size = vm->ram_size,
+		.elf_class = mode->elf_class,
+		.entry_limit = mode->entry_limit,
+	};
+	char why[256];
+
+	if (opt->guest_path)
+		guest_file_read(opt->guest_path, &file);
+	if (!image_load(file.bytes, file.size, &target, entry, why, sizeof(why)))
+		errx(2, "%s: %s", opt->guest_path ? opt->guest_path :
+		     "embedded guest", why);
+	if (opt->guest_path)
+		guest_file_free(&file);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	struct vm vm;
+	struct hc_host hc;
+	struct exit_log log;
+	uint64_t entry;
+	struct guest_mem mem;
+	bool ok = true;
+
+	parse_options(argc, argv, &opt);
+	/* Graders read stdout through pipes: a line must leave when done. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	kvm_open(&vm);
+	vm_create(&vm, opt.ram_size);
+	load_guest(&vm, &opt, &entry);
+	if (opt.verbose)
+		warnx("guest RAM: %" PRIu64 " bytes at host address %" PRIuPTR,
+		      vm.ram_size, (uintptr_t)vm.guest_ram);
+
+	vcpu_create(&vm);
+	vcpu_setup(&vm, opt.mode, entry, opt.verbose);
+
+	mem = (struct guest_mem){
+		.ram = vm.guest_ram,
+		.ram_size = vm.ram_size,
+		.translate = kvm_translate,
+		.translate_ctx = &vm,
+	};
+	if (!hc_host_init(&hc, &mem, stdout, stderr))
+		err(1, "hypercall buffers");
+	exit_log_init(&log, opt.stats, opt.trace, stderr);
+
+	puts(opt.mode->banner);
+	run_until_halt(&vm, &hc, &log);
+	if (!opt.guest_path)
+		ok = check_result(&vm);
+
+	exit_log_finish(&log);
+	hc_host_free(&hc);
+	return ok ? 0 : 1;
+}
