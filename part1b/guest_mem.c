@@ -9,7 +9,7 @@ const char *gm_status_text(enum gm_status status)
 	case GM_UNMAPPED:     return "not mapped";
 	case GM_OUTSIDE_RAM:  return "outside guest RAM";
 	case GM_WRAPS:        return "address + length wraps around";
-	case GM_UNTERMINATED: return "no NUL before the end of guest RAM or the length limit";
+	case GM_UNTERMINATED: return "no NUL within guest RAM and 1 MiB";
 	}
 	return "unknown";
 }
@@ -138,8 +138,8 @@ enum gm_status gva_read_str(const struct guest_mem *mem, uint32_t gva,
 
 	if (status == GM_OK && !c.terminated)
 		status = span < max ? GM_WRAPS : GM_UNTERMINATED;
-	/* Bytes were read, then RAM ended before the NUL. */
-	if (status == GM_OUTSIDE_RAM && c.len > 0)
+	/* Bytes were read, then guest RAM or its mapping ended before a NUL. */
+	if ((status == GM_OUTSIDE_RAM || status == GM_UNMAPPED) && c.len > 0)
 		status = GM_UNTERMINATED;
 	*len = c.len;
 	return status;

@@ -58,7 +58,11 @@ struct hc_gva_to_hva {
 #define HV_STACK_TOP            0x10F000 /* initial stack pointer; in real
 					  * mode too, as ss:sp 0xFF00:0000 */
 #define HV_GDT                  0x10F000 /* 1 page */
-#define HV_PAGE_TABLES          0x110000 /* 16 pages, mode dependent */
+#define HV_PAGE_TABLES          0x110000 /* 16 pages, holding by mode: */
+#define HV_PML4                 0x110000 /*   -l: a PML4, a PDPT and a */
+#define HV_PDPT                 0x111000 /*   page directory of 2 MiB */
+#define HV_PD                   0x112000 /*   pages */
+#define HV_PD32                 0x110000 /*   -p: a page directory of 4 MiB pages */
 #define HV_PAGE_TABLES_END      0x120000
 #define HV_RESULT_AREA          0x120000 /* numExitsByType strings */
 #define HV_RESULT_SLOTS         16       /* the last 16 results stay valid */

@@ -63,6 +63,7 @@
 
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
+#define GUEST_RAM_MAX (512 * MIB)
 
 struct vm {
 	int kvm_fd;             /* /dev/kvm: system ioctls */
@@ -173,14 +174,14 @@ static void setup_protected_mode(struct vm *vm, struct kvm_sregs *sregs,
 static void setup_paged32_mode(struct vm *vm, struct kvm_sregs *sregs,
 			       struct kvm_regs *regs)
 {
-	uint32_t *page_dir = (uint32_t *)(vm->guest_ram + HV_PAGE_TABLES);
+	uint32_t *page_dir = (uint32_t *)(vm->guest_ram + HV_PD32);
 	uint64_t large_page = 4 * MIB;
 
 	for (uint64_t i = 0; i * large_page < vm->ram_size; i++)
 		page_dir[i] = (uint32_t)(i * large_page) | PTE_PRESENT | PTE_RW | PTE_PS;
 
 	setup_protected_mode(vm, sregs, regs);
-	sregs->cr3 = HV_PAGE_TABLES;
+	sregs->cr3 = HV_PD32;
 	sregs->cr4 = CR4_PSE;
 	sregs->cr0 |= CR0_WP | CR0_PG;
 }
@@ -193,22 +194,19 @@ static void setup_paged32_mode(struct vm *vm, struct kvm_sregs *sregs,
 static void setup_long_mode(struct vm *vm, struct kvm_sregs *sregs,
 			    struct kvm_regs *regs)
 {
-	uint64_t pml4_gpa = HV_PAGE_TABLES;
-	uint64_t pdpt_gpa = pml4_gpa + GUEST_PAGE_SIZE;
-	uint64_t pd_gpa = pdpt_gpa + GUEST_PAGE_SIZE;
-	uint64_t *pml4 = (uint64_t *)(vm->guest_ram + pml4_gpa);
-	uint64_t *pdpt = (uint64_t *)(vm->guest_ram + pdpt_gpa);
-	uint64_t *pd = (uint64_t *)(vm->guest_ram + pd_gpa);
+	uint64_t *pml4 = (uint64_t *)(vm->guest_ram + HV_PML4);
+	uint64_t *pdpt = (uint64_t *)(vm->guest_ram + HV_PDPT);
+	uint64_t *pd = (uint64_t *)(vm->guest_ram + HV_PD);
 	uint64_t large_page = 2 * MIB;
 
 	(void)regs;
-	pml4[0] = pdpt_gpa | PTE_PRESENT | PTE_RW;
-	pdpt[0] = pd_gpa | PTE_PRESENT | PTE_RW;
+	pml4[0] = HV_PDPT | PTE_PRESENT | PTE_RW;
+	pdpt[0] = HV_PD | PTE_PRESENT | PTE_RW;
 	for (uint64_t i = 0; i * large_page < vm->ram_size; i++)
 		pd[i] = i * large_page | PTE_PRESENT | PTE_RW | PTE_PS;
 
 	use_flat_segments(vm, sregs, true);
-	sregs->cr3 = pml4_gpa;
+	sregs->cr3 = HV_PML4;
 	sregs->cr4 = CR4_PAE;
 	sregs->cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	sregs->efer = EFER_LME | EFER_LMA;
@@ -270,7 +268,7 @@ static void usage(FILE *to)
 		"                  [--stats] [--trace] [-v] [-h] [--version]\n"
 		"  -r, -s, -p, -l  real, protected, 32-bit paging, long mode (default -l)\n"
 		"  --guest FILE    run FILE (ELF or flat binary) instead of the embedded guest\n"
-		"  --mem SIZE      guest RAM, a multiple of 2M from 2M to 1G (default 2M)\n"
+		"  --mem SIZE      guest RAM, a multiple of 2M from 2M to 512M (default 2M)\n"
 		"  --stats         print exit counts by reason and by port on stderr at the end\n"
 		"  --trace         print one line per VM exit on stderr\n"
 		"  -v, --verbose   print where guest RAM is in the host on stderr\n"
@@ -291,7 +289,11 @@ static _Noreturn void usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-/* "2M", "64M", "1G", "2097152": a byte count that fits the page tables. */
+/*
+ * "2M", "64M", "2097152": a whole number of the 2 MiB pages that long mode
+ * maps, and no more than fits below 4 GiB in the host (MAP_32BIT's window
+ * is 1 GiB, and other mappings share it).
+ */
 static uint64_t parse_ram_size(const char *text)
 {
 	char *end;
@@ -308,9 +310,9 @@ static uint64_t parse_ram_size(const char *text)
 		}
 	}
 	if (end == text || *end || errno || text[0] == '-' ||
-	    value > GIB / unit || value * unit < 2 * MIB ||
+	    value > GUEST_RAM_MAX / unit || value * unit < GUEST_RAM_DEFAULT ||
 	    value * unit % (2 * MIB) != 0)
-		usage_error("--mem %s: give a multiple of 2M from 2M to 1G", text);
+		usage_error("--mem %s: give a multiple of 2M from 2M to 512M", text);
 	return value * unit;
 }
 
@@ -338,8 +340,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	int c;
 
 	*opt = (struct options){ .ram_size = GUEST_RAM_DEFAULT };
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "rsplvh", longopts, NULL)) != -1) {
+	/* The leading ':' tells a missing value (':') from an unknown option. */
+	while ((c = getopt_long(argc, argv, ":rsplvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': case 's': case 'p': case 'l':
 			if (opt->mode && opt->mode->flag != c)
@@ -353,12 +355,12 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case 'v':         opt->verbose = true; break;
 		case 'h':         usage(stdout); exit(0);
 		case OPT_VERSION: puts(VERSION); exit(0);
-		case '?':
+		case ':':
+			usage_error("option %s needs a value", argv[optind - 1]);
+		default:
 			if (optopt)
 				usage_error("unknown option -%c", optopt);
 			usage_error("unknown option %s", argv[optind - 1]);
-		default:
-			usage_error("option %s needs a value", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -448,7 +450,7 @@ static bool kvm_pages_outside_long_mode(struct vm *vm)
 	if (probe_vcpu >= 0 && ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0) {
 		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
 		sregs.cr4 = CR4_PSE;
-		sregs.cr3 = HV_PAGE_TABLES;
+		sregs.cr3 = HV_PD32;
 		kept = ioctl(probe_vcpu, KVM_SET_SREGS, &sregs) == 0 &&
 		       ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0 &&
 		       (sregs.cr0 & CR0_PG);

@@ -1,5 +1,8 @@
 # Helpers loaded by every bats file: `load ../../tests/lib`.
 
+# run --separate-stderr needs bats 1.5 (Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 # KVM tests run real VMs. Without a usable /dev/kvm they are skipped, loudly:
 # the runner prints the reason once more in its closing lines.
 require_kvm() {

@@ -1,0 +1,241 @@
+/*
+ * Hostile test guests: each abuses the hypercall ABI (or the machine) in
+ * one way, then makes a legitimate call, so the test sees that simple-kvm
+ * refused the abuse with one stderr line and the guest ran on.
+ *
+ * Built once per abuse, in long mode (ELF64), with -DABUSE=<function name>;
+ * part1b/tests/hostile.bats holds the expected output of each.
+ */
+#include "hc_guest.h"
+
+#define MIB             0x100000u
+#define PTE_PRESENT     0x1u
+#define PTE_RW          0x2u
+#define PTE_PS          0x80u   /* a 2 MiB page in a page directory */
+
+/* Guest RAM (2 MiB by default) the image does not use: scratch pages. */
+#define SCRATCH         0x1C0000u
+
+static volatile uint64_t *const pdpt = (volatile uint64_t *)(uintptr_t)HV_PDPT;
+static volatile uint64_t *const pd = (volatile uint64_t *)(uintptr_t)HV_PD;
+
+static void fill(uint32_t gva, uint8_t byte, uint32_t len)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)gva;
+
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = byte;
+}
+
+static void flush_tlb(void)
+{
+	uint64_t cr3;
+
+	asm volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+}
+
+/* Maps the 2 MiB page at gva (below 1 GiB) to gpa, in simple-kvm's tables. */
+static void map_2m(uint32_t gva, uint64_t gpa)
+{
+	pd[gva >> 21] = gpa | PTE_PRESENT | PTE_RW | PTE_PS;
+	flush_tlb();
+}
+
+/* -- printStr -- */
+
+void printstr_unmapped(void)
+{
+	HC_printStr((const char *)(uintptr_t)(4 * MIB));
+}
+
+/* A mapped page whose guest physical address lies past the end of RAM. */
+void printstr_outside_ram(void)
+{
+	map_2m(4 * MIB, 2 * MIB);
+	HC_printStr((const char *)(uintptr_t)(4 * MIB));
+}
+
+/* The last 256 bytes of RAM hold no NUL; the mapping ends with RAM. */
+void printstr_unterminated(void)
+{
+	fill(2 * MIB - 256, 'A', 256);
+	HC_printStr((const char *)(uintptr_t)(2 * MIB - 256));
+}
+
+/* Run with --mem 4M: 1 MiB + 1 bytes without a NUL, all inside RAM. */
+void printstr_too_long(void)
+{
+	fill(2 * MIB, 'A', MIB + 1);
+	HC_printStr((const char *)(uintptr_t)(2 * MIB));
+}
+
+/*
+ * A string in the top page of the 4 GiB space that ends at its top: the
+ * next byte would be at 4 GiB, past what a 32-bit pointer can name. The
+ * top 2 MiB of the space is mapped onto RAM's first 2 MiB for this.
+ */
+void printstr_wraps(void)
+{
+	volatile uint64_t *top_pd = (volatile uint64_t *)(uintptr_t)SCRATCH;
+
+	top_pd[511] = 0 | PTE_PRESENT | PTE_RW | PTE_PS;
+	pdpt[3] = SCRATCH | PTE_PRESENT | PTE_RW;
+	flush_tlb();
+	fill(0xFFFFFF00u, 'W', 256);
+	HC_printStr((const char *)(uintptr_t)0xFFFFFF00u);
+}
+
+/*
+ * Virtually contiguous, physically apart: the string starts 7 bytes before
+ * the end of one 4 KiB page and goes on in another, mapped from a page
+ * 128 KiB lower in RAM.
+ */
+void printstr_split_pages(void)
+{
+	volatile uint64_t *pt = (volatile uint64_t *)(uintptr_t)SCRATCH;
+	const char *first = "Hello, ", *second = "pages!\n";
+	volatile char *low = (volatile char *)(uintptr_t)(SCRATCH + 0x10000);
+	volatile char *high = (volatile char *)(uintptr_t)(SCRATCH + 0x30000);
+
+	pt[0] = (SCRATCH + 0x30000) | PTE_PRESENT | PTE_RW;
+	pt[1] = (SCRATCH + 0x10000) | PTE_PRESENT | PTE_RW;
+	pd[(4 * MIB) >> 21] = SCRATCH | PTE_PRESENT | PTE_RW;
+	flush_tlb();
+	for (int i = 0; i < 7; i++) {
+		high[4096 - 7 + i] = first[i];
+		low[i] = second[i];
+	}
+	low[7] = 0;
+	HC_printStr((const char *)(uintptr_t)(4 * MIB + 4096 - 7));
+}
+
+/* 64 KiB of text in one call: the exit count moves by 2 (this and the next). */
+void printstr_64k(void)
+{
+	volatile char *s = (volatile char *)(uintptr_t)SCRATCH;
+	uint32_t before, after;
+
+	for (uint32_t i = 0; i < 65536; i++)
+		s[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
+	s[65536] = 0;
+	before = HC_numExits();
+	HC_printStr((const char *)s);
+	after = HC_numExits();
+	HC_print32bit(after - before);
+}
+
+/* -- gvaToHva -- */
+
+/* The argument struct's 8 bytes would cross 4 GiB. */
+void gvatohva_arg_wraps(void)
+{
+	hc_outl(HC_PORT_GVATOHVA, 0xFFFFFFFCu);
+}
+
+/* The struct's first 4 bytes are the last of RAM, the rest lie past it. */
+void gvatohva_arg_straddles_end(void)
+{
+	hc_outl(HC_PORT_GVATOHVA, 2 * MIB - 4);
+}
+
+void gvatohva_arg_unmapped(void)
+{
+	hc_outl(HC_PORT_GVATOHVA, 4 * MIB);
+}
+
+/* A valid argument naming a GVA whose page lies past the end of RAM. */
+void gvatohva_gpa_outside_ram(void)
+{
+	map_2m(4 * MIB, 2 * MIB);
+	HC_print32bit(HC_gvaToHva(4 * MIB));
+}
+
+/* -- the instruction does not fit the ABI -- */
+
+void wrong_size(void)
+{
+	uint16_t result;
+
+	hc_outb(HC_PORT_PRINT32BIT, 7);
+	asm volatile("inw %1, %0" : "=a"(result) : "Nd"((uint16_t)HC_PORT_NUMEXITS));
+	HC_print32bit(result);
+}
+
+void wrong_direction(void)
+{
+	HC_print32bit(hc_inl(HC_PORT_PRINT32BIT));
+	hc_outl(HC_PORT_NUMEXITS, 1);
+}
+
+/* A string instruction: five bytes to print8bit in one exit. */
+void rep_outs(void)
+{
+	const char *s = "12345";
+	uintptr_t src = (uintptr_t)s;
+	uint64_t count = 5;
+
+	asm volatile("rep outsb" : "+S"(src), "+c"(count)
+		     : "d"((uint16_t)HC_PORT_PRINT8BIT) : "memory");
+}
+
+/* Unknown ports: one warning per port, reads give all ones. */
+void unknown_ports(void)
+{
+	hc_outb(0x80, 1);
+	hc_outb(0x80, 2);
+	HC_print32bit(hc_inl(0x81));
+	HC_print32bit(hc_inl(0x81));
+}
+
+/* -- the hypervisor's own structures -- */
+
+/*
+ * Scribbles over the whole result area, so an old result has no NUL left
+ * in its page (the page after it is zero); a new call writes a fresh one.
+ */
+void overwrite_result_area(void)
+{
+	char *first = HC_numExitsByType();
+
+	fill(HV_RESULT_AREA, 'X', 4096);
+	HC_printStr(first);
+	HC_print8bit('\n');
+	HC_printStr(HC_numExitsByType());
+}
+
+/* The GDT, too, is the guest's to break: simple-kvm never reads it back. */
+void overwrite_gdt(void)
+{
+	fill(HV_GDT, 0xFF, 4096);
+	HC_printStr("GDT gone\n");
+}
+
+/* -- fatal -- */
+
+/* No usable IDT, then an exception: a triple fault, KVM_EXIT_SHUTDOWN. */
+void triple_fault(void)
+{
+	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idt = { 0, 0 };
+
+	asm volatile("lidt %0; ud2" : : "m"(idt));
+}
+
+/* A store to guest physical memory that no RAM backs: KVM_EXIT_MMIO. */
+void mmio_outside_ram(void)
+{
+	map_2m(4 * MIB, 2 * MIB);
+	*(volatile uint32_t *)(uintptr_t)(4 * MIB + 0x10) = 0xdeadbeef;
+}
+
+static void __attribute__((used)) guest_main(void)
+{
+	ABUSE();
+	HC_printStr("still running\n");
+	hc_halt(0);
+}
+
+asm(".pushsection .start, \"ax\"\n"
+    ".globl _start\n"
+    "_start:\n"
+    "	call guest_main\n"
+    ".popsection\n");
