@@ -38,12 +38,4 @@ static void __attribute__((used)) guest_main(void)
 	hc_halt(GUEST_RESULT_VALUE);
 }
 
-/*
- * The entry point sits at guest address 0, in its own section so guest.ld
- * can put it first. The stack pointer is already set by simple-kvm.
- */
-asm(".pushsection .start, \"ax\"\n"
-    ".globl _start\n"
-    "_start:\n"
-    "	call guest_main\n"
-    ".popsection\n");
+HC_GUEST_ENTRY(guest_main);

@@ -84,4 +84,16 @@ static inline __attribute__((noreturn)) void hc_halt(uint32_t result)
 		asm volatile("hlt" : : "a"(result) : "memory");
 }
 
+/*
+ * Names fn, a function that never returns (it ends in hc_halt), as the
+ * guest's entry point: guest.ld puts section .start at guest address 0,
+ * where simple-kvm starts a flat image. The stack is already set up.
+ */
+#define HC_GUEST_ENTRY(fn)						\
+	asm(".pushsection .start, \"ax\"\n"				\
+	    ".globl _start\n"						\
+	    "_start:\n"						\
+	    "	call " #fn "\n"					\
+	    ".popsection\n")
+
 #endif /* HC_GUEST_H */

@@ -35,8 +35,4 @@ static void __attribute__((used)) guest_main(void)
 	hc_halt(0);
 }
 
-asm(".pushsection .start, \"ax\"\n"
-    ".globl _start\n"
-    "_start:\n"
-    "	call guest_main\n"
-    ".popsection\n");
+HC_GUEST_ENTRY(guest_main);
