@@ -427,8 +427,10 @@ static void vcpu_create(struct vm *vm)
 		err(1, "KVM_CREATE_VCPU");
 
 	run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (int)sizeof(struct kvm_run))
+	if (run_size < 0)
 		err(1, "KVM_GET_VCPU_MMAP_SIZE");
+	if (run_size < (int)sizeof(struct kvm_run))
+		errx(1, "KVM_GET_VCPU_MMAP_SIZE: %d bytes, too small", run_size);
 	vm->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)

@@ -1,0 +1,90 @@
+# part1a.pdf must not drift from simple-kvm.c.
+#
+# The long-mode run is traced with strace; every KVM ioctl it issues must be
+# named in the document's sources (the text part1a.ms and the flowchart
+# lifecycle.dot), and the order in which each source first names them must
+# be the order in which the run first issues them. Comments in the sources
+# do not count. A third test checks that the committed part1a.pdf is what
+# its sources build.
+load ../../tests/lib
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+DOC="$ROOT/docs/part1a"
+SKVM="$ROOT/part1b/simple-kvm"
+
+# Writes the KVM ioctls of `simple-kvm -l`, one per line, in the order of
+# their first appearance, to $BATS_TEST_TMPDIR/ioctls.
+trace_long_mode() {
+	require_kvm
+	if ! command -v strace >/dev/null 2>&1; then
+		echo "# STRACE MISSING: the part1a drift test is SKIPPED (apt-get install strace)" >&3
+		skip "STRACE MISSING: cannot trace simple-kvm's ioctls (apt-get install strace)"
+	fi
+	[ -x "$SKVM" ] || { echo "no $SKVM: run make first" >&2; return 1; }
+
+	local log="$BATS_TEST_TMPDIR/strace.log"
+	run strace -f -o "$log" -e trace=ioctl "$SKVM" -l
+	if [ "$status" -ne 0 ] && grep -q 'Operation not permitted' <<<"$output"; then
+		echo "# STRACE CANNOT TRACE here (ptrace refused): part1a drift test SKIPPED" >&3
+		skip "STRACE CANNOT TRACE: ptrace is not permitted here"
+	fi
+	[ "$status" -eq 0 ] || { echo "strace simple-kvm -l: status $status: $output" >&2; return 1; }
+
+	grep -o 'ioctl([0-9]*, KVM_[A-Z0-9_]*' "$log" | sed 's/.*, //' |
+		awk '!seen[$0]++' >"$BATS_TEST_TMPDIR/ioctls"
+	# The run cannot have worked without these; an empty list means strace
+	# did not decode the requests, and the test would prove nothing.
+	grep -qx KVM_CREATE_VM "$BATS_TEST_TMPDIR/ioctls"
+	grep -qx KVM_RUN "$BATS_TEST_TMPDIR/ioctls"
+}
+
+# Every KVM_* word of a source without its comments, in the order of first
+# appearance, keeping only the traced ioctls.
+named_in() {
+	grep -o 'KVM_[A-Z0-9_]*' | awk '!seen[$0]++' |
+		grep -Fxf "$BATS_TEST_TMPDIR/ioctls" || true
+}
+
+ms_text() { sed 's/\\".*//; s/\\#.*//' "$DOC/part1a.ms"; }
+dot_text() { perl -0777 -pe 's{/\*.*?\*/}{}gs; s{^\s*(//|#).*$}{}mg' "$DOC/lifecycle.dot"; }
+
+# Fails listing the traced ioctls the source does not name, then compares
+# the orders.
+check_source() {
+	local name=$1 named=$2 missing
+	missing=$(grep -Fvxf <(printf '%s\n' "$named") "$BATS_TEST_TMPDIR/ioctls" || true)
+	if [ -n "$missing" ]; then
+		echo "$name does not name these ioctls of simple-kvm -l:" $missing >&2
+		return 1
+	fi
+	assert_equal "$named" "$(cat "$BATS_TEST_TMPDIR/ioctls")"
+}
+
+@test "part1a: the text names every KVM ioctl of simple-kvm -l, first in the order the run issues them" {
+	trace_long_mode
+	check_source docs/part1a/part1a.ms "$(ms_text | named_in)"
+}
+
+@test "part1a: the flowchart names every KVM ioctl of simple-kvm -l, in the order the run issues them" {
+	trace_long_mode
+	check_source docs/part1a/lifecycle.dot "$(dot_text | named_in)"
+}
+
+@test "part1a: the committed part1a.pdf is what its sources build" {
+	local t
+	for t in dot groff ps2pdf pdftotext; do
+		if ! command -v "$t" >/dev/null 2>&1; then
+			echo "# $t MISSING: the part1a.pdf freshness test is SKIPPED (make part1a.pdf installs the tools)" >&3
+			skip "$t MISSING: cannot rebuild part1a.pdf to compare it"
+		fi
+	done
+	[ -f "$ROOT/part1a.pdf" ]
+	run make -s -C "$DOC" OUT="$BATS_TEST_TMPDIR/part1a.pdf" BUILD="$BATS_TEST_TMPDIR/build"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
+	# The text of every page, charts included: what a reader sees.
+	if ! diff -u <(pdftotext -layout "$ROOT/part1a.pdf" -) \
+		<(pdftotext -layout "$BATS_TEST_TMPDIR/part1a.pdf" -) >&2; then
+		echo "part1a.pdf is stale: run make part1a.pdf and commit it" >&2
+		return 1
+	fi
+}
