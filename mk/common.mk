@@ -23,3 +23,10 @@ BUILD_FLAGS := $(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS)
 ifneq ($(BUILD_FLAGS),$(shell cat $(BUILD_STAMP) 2>/dev/null))
 $(shell echo '$(BUILD_FLAGS)' > $(BUILD_STAMP))
 endif
+
+# The stamp is written while make reads the makefiles; this empty rule keeps
+# make from taking it for missing and falling back to its built-in %.o rule.
+$(BUILD_STAMP): ;
+
+# Rules above must not become the including Makefile's default goal.
+.DEFAULT_GOAL := all

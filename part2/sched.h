@@ -1,0 +1,62 @@
+/*
+ * The scheduling policy of matrix: which VM runs the next quantum. Pure
+ * logic, no KVM, no clock: the caller charges each VM with the nanoseconds
+ * it measured around KVM_RUN, so a late signal or a short slice is paid
+ * back in the decisions that follow.
+ *
+ * Every VM has a weight and an ideal: weight / (sum of weights) of all the
+ * time charged so far. Its lag is its ideal minus its charged time. In the
+ * words of stride scheduling, its pass is charged time / weight, and the
+ * global pass is all charged time / all weight. The next VM is
+ *   - one that is not ahead of its ideal (its pass is not beyond the
+ *     global pass: "eligible"), and among those
+ *   - the one whose pass after one more slice is smallest: the VM whose lag
+ *     would first reach a whole slice if it kept waiting (earliest deadline
+ *     first; a "slice" here is the longest charged so far, at least the
+ *     quantum, so that long slices cannot outrun the deadlines);
+ *   - on a tie, the lowest index.
+ * A VM runs only while it is not ahead, so it is never a slice ahead of its
+ * ideal; the deadlines keep it, in every case the tests try, less than a
+ * slice behind. With equal slices and weights 7 and 3 the order is
+ * N M N N M N N M N N, forever. This is stride scheduling with the
+ * eligibility rule of EEVDF; without that rule a VM of weight 100 among
+ * fifty of weight 1 falls 33 quanta behind. The comparisons are exact,
+ * on 128-bit cross products: nothing is rounded away.
+ */
+#ifndef SCHED_H
+#define SCHED_H
+
+#include <stdint.h>
+
+/* Weights above this are refused by the command line; the arithmetic
+ * stays exact up to 2^32 VMs of this weight. */
+#define SCHED_MAX_WEIGHT 1000000u
+
+struct sched_vm {
+	uint32_t weight;
+	uint64_t charged_ns;
+};
+
+struct sched {
+	struct sched_vm *vm;        /* the caller's array */
+	unsigned nvm;
+	uint64_t weight_sum;
+	uint64_t charged_sum_ns;
+	uint64_t longest_ns;        /* the longest slice, at least a quantum */
+};
+
+/* An empty schedule over vm[], which must have room for every VM added. */
+void sched_init(struct sched *s, struct sched_vm *vm, uint64_t quantum_ns);
+
+/* Adds a VM with a weight from 1 to SCHED_MAX_WEIGHT and returns its index.
+ * It starts exactly at its ideal, so joining late neither starves the
+ * others nor makes it wait. */
+unsigned sched_add(struct sched *s, uint32_t weight);
+
+/* The VM to run next; there must be at least one. */
+unsigned sched_pick(const struct sched *s);
+
+/* Charges a VM with the time it really ran. */
+void sched_charge(struct sched *s, unsigned vm, uint64_t ns);
+
+#endif

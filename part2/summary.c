@@ -1,0 +1,56 @@
+/*
+ * The table printed on stderr when a run stops. Its format is stable, for
+ * scripts (part2/README.md describes every column): every line starts with
+ * the program's name, and the rows are whitespace-separated numbers under
+ * a header of single-word column names.
+ */
+#include <err.h>
+
+#include "run.h"
+#include "time_ns.h"
+
+static const char *const stop_name[] = {
+	[RUNNING] = "nothing",
+	[STOP_SLICES] = "--slices",
+	[STOP_SECONDS] = "--seconds",
+	[STOP_SIGINT] = "SIGINT",
+	[STOP_SIGTERM] = "SIGTERM",
+	[STOP_UNEXPECTED_EXIT] = "an unexpected exit",
+};
+
+static double percent(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * part / whole : 0.0;
+}
+
+void summary_print(const struct run *r, uint64_t wall_ns)
+{
+	const struct options *opts = &r->opts;
+	uint64_t weight_sum = 0;
+	uint64_t outside_ns = wall_ns - r->guest_ns;
+
+	for (unsigned i = 0; i < r->nvm; i++)
+		weight_sum += opts->vm[i].weight;
+
+	warnx("stopped by %s, slices %llu, wall time %.6f s", stop_name[r->stop],
+	      (unsigned long long)r->slices, (double)wall_ns / NSEC_PER_SEC);
+	warnx("%6s %7s %8s %8s %11s %10s %9s", "VMFD", "WEIGHT", "TARGET%",
+	      "SLICES", "GUEST_S", "ACHIEVED%", "ERROR_PP");
+	for (unsigned i = 0; i < r->nvm; i++) {
+		double target = percent(opts->vm[i].weight, weight_sum);
+		double achieved = percent(r->stats[i].guest_ns, r->guest_ns);
+		double error = achieved - target;
+
+		if (error > -0.005 && error < 0.005)
+			error = 0;      /* no "-0.00" */
+
+		warnx("%6d %7u %8.2f %8llu %11.6f %10.2f %+9.2f",
+		      r->vm[i].vm_fd, opts->vm[i].weight, target,
+		      (unsigned long long)r->stats[i].slices,
+		      (double)r->stats[i].guest_ns / NSEC_PER_SEC, achieved,
+		      error);
+	}
+	warnx("overhead: %.2f%% of the wall time was outside KVM_RUN "
+	      "(%.6f s of %.6f s)", percent(outside_ns, wall_ns),
+	      (double)outside_ns / NSEC_PER_SEC, (double)wall_ns / NSEC_PER_SEC);
+}

@@ -1,0 +1,415 @@
+/*
+ * Unit tests of the scheduling policy (sched.c), run without KVM.
+ *
+ *   ./test-sched          run every case
+ *   ./test-sched NAME...  run the named cases
+ *
+ * Prints "ok - NAME" or "not ok - NAME: why" per case; exits 1 if any fails.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sched.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define Q 1000000000ull         /* a quantum of one second, in ns */
+#define MAX_VMS 64
+
+/* ---- a schedule under test -------------------------------------------- */
+
+struct trial {
+	struct sched s;
+	struct sched_vm vm[MAX_VMS];
+	uint64_t slices[MAX_VMS];
+	uint64_t max_slice_ns;
+	uint64_t rng;
+};
+
+static void trial_init(struct trial *t, const uint32_t *weights, unsigned n,
+		       uint64_t seed)
+{
+	memset(t, 0, sizeof(*t));
+	sched_init(&t->s, t->vm, Q);
+	for (unsigned i = 0; i < n; i++)
+		sched_add(&t->s, weights[i]);
+	t->rng = seed * 2654435761u + 1;
+}
+
+/* xorshift64*: the same numbers on every machine. */
+static uint64_t rng_next(struct trial *t)
+{
+	t->rng ^= t->rng >> 12;
+	t->rng ^= t->rng << 25;
+	t->rng ^= t->rng >> 27;
+	return t->rng * 2685821657736338717ull;
+}
+
+/* A slice length, uniform in [lo, hi] percent of a quantum. */
+static uint64_t rng_slice(struct trial *t, unsigned lo, unsigned hi)
+{
+	uint64_t lo_ns = Q * lo / 100, hi_ns = Q * hi / 100;
+
+	return lo_ns + rng_next(t) % (hi_ns - lo_ns + 1);
+}
+
+/* The ways a slice's measured length may differ from the quantum. */
+enum charge { EXACT, JITTER5, LATE10, SHORT, WILD, CHARGE_KINDS };
+static const char *const charge_name[] = {
+	"equal slices", "slices within 5%", "signals up to 10% late",
+	"slices of 30-100%", "slices of 50-150%",
+};
+
+static uint64_t slice_ns(struct trial *t, enum charge charge)
+{
+	switch (charge) {
+	case JITTER5: return rng_slice(t, 95, 105);
+	case LATE10:  return rng_slice(t, 100, 110);
+	case SHORT:   return rng_slice(t, 30, 100);
+	case WILD:    return rng_slice(t, 50, 150);
+	default:      return Q;
+	}
+}
+
+static unsigned step(struct trial *t, enum charge charge)
+{
+	unsigned vm = sched_pick(&t->s);
+	uint64_t ns = slice_ns(t, charge);
+
+	sched_charge(&t->s, vm, ns);
+	t->slices[vm]++;
+	if (ns > t->max_slice_ns)
+		t->max_slice_ns = ns;
+	return vm;
+}
+
+static void steps(struct trial *t, int n, enum charge charge)
+{
+	for (int k = 0; k < n; k++)
+		step(t, charge);
+}
+
+/* How far a VM is from its ideal, in quanta: > 0 behind, < 0 ahead. */
+static double lag_quanta(const struct trial *t, unsigned vm)
+{
+	const struct sched *s = &t->s;
+	double ideal = (double)s->charged_sum_ns * s->vm[vm].weight /
+		       s->weight_sum;
+
+	return (ideal - (double)s->vm[vm].charged_ns) / Q;
+}
+
+/* ---- reporting ------------------------------------------------------- */
+
+static char why[256];
+
+#define FAIL(...) do {                                          \
+		snprintf(why, sizeof(why), __VA_ARGS__);        \
+		return false;                                   \
+	} while (0)
+
+/* ---- the cases ------------------------------------------------------- */
+
+static const uint32_t defaults[] = { 7, 3 };
+
+/* The order of ten quanta at the defaults, N for Neo and M for Morpheus. */
+static void block_string(struct trial *t, enum charge charge, char out[11])
+{
+	for (int i = 0; i < 10; i++)
+		out[i] = step(t, charge) == 0 ? 'N' : 'M';
+	out[10] = '\0';
+}
+
+static bool default_order(void)
+{
+	struct trial t;
+	char block[11];
+
+	trial_init(&t, defaults, 2, 0);
+	for (int b = 0; b < 1000; b++) {
+		block_string(&t, EXACT, block);
+		if (strcmp(block, "NMNNMNNMNN"))
+			FAIL("block %d is %s, not NMNNMNNMNN", b, block);
+	}
+	return true;
+}
+
+static bool block_is_7_3(const char *block)
+{
+	int neo = 0;
+
+	for (int i = 0; i < 10; i++)
+		neo += block[i] == 'N';
+	return neo == 7;
+}
+
+/* Every jitter of the first ten slices by +5% or -5%, worst cases
+ * included: the first block is still 7:3, Morpheus within four. */
+static bool default_first_block_jitter_extremes(void)
+{
+	for (unsigned signs = 0; signs < 1024; signs++) {
+		struct trial t;
+		char block[11];
+
+		trial_init(&t, defaults, 2, 0);
+		for (int i = 0; i < 10; i++) {
+			unsigned vm = sched_pick(&t.s);
+
+			sched_charge(&t.s, vm, signs >> i & 1 ? Q * 105 / 100
+							      : Q * 95 / 100);
+			block[i] = vm == 0 ? 'N' : 'M';
+		}
+		block[10] = '\0';
+		if (!block_is_7_3(block) || !strchr(block, 'M') ||
+		    strchr(block, 'M') - block >= 4)
+			FAIL("jitter %#x gives %s", signs, block);
+	}
+	return true;
+}
+
+/* Random jitter within 5%: the first five blocks of ten are all 7:3. Later
+ * the drift of the measured time is paid back, which may move one quantum
+ * across a block's edge: that is the accounting working, not a fault. */
+static bool default_blocks_jitter(void)
+{
+	for (uint64_t seed = 1; seed <= 1000; seed++) {
+		struct trial t;
+		char block[11];
+
+		trial_init(&t, defaults, 2, seed);
+		for (int b = 0; b < 5; b++) {
+			block_string(&t, JITTER5, block);
+			if (!block_is_7_3(block))
+				FAIL("seed %lu: block %d is %s",
+				     (unsigned long)seed, b, block);
+			if (b == 0 && strchr(block, 'M') - block >= 4)
+				FAIL("seed %lu: Morpheus first runs in "
+				     "quantum %d", (unsigned long)seed,
+				     (int)(strchr(block, 'M') - block) + 1);
+		}
+	}
+	return true;
+}
+
+static const struct {
+	const char *name;
+	unsigned n;
+	uint32_t weight[MAX_VMS];
+} configs[] = {
+	{ "7:3", 2, { 7, 3 } },
+	{ "5:3:2", 3, { 5, 3, 2 } },
+	{ "1:1000", 2, { 1, 1000 } },
+	{ "1000:1000:1000:1", 4, { 1000, 1000, 1000, 1 } },
+	{ "1:2:4:...:512", 10, { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512 } },
+	{ "100 and fifty 1s", 51, { 100, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 } },
+	{ "eight 1s", 8, { 1, 1, 1, 1, 1, 1, 1, 1 } },
+	{ "1000000:1", 2, { SCHED_MAX_WEIGHT, 1 } },
+};
+
+/* After every slice, for every VM: it is less than the longest slice so far
+ * behind its ideal, and less than that ahead. */
+static bool lag_bound(void)
+{
+	for (size_t c = 0; c < ARRAY_SIZE(configs); c++) {
+		for (enum charge charge = EXACT; charge < CHARGE_KINDS;
+		     charge++) {
+			for (uint64_t seed = 1; seed <= 20; seed++) {
+				struct trial t;
+
+				trial_init(&t, configs[c].weight, configs[c].n,
+					   seed);
+				for (int k = 0; k < 3000; k++) {
+					double bound;
+
+					step(&t, charge);
+					bound = (double)t.max_slice_ns / Q;
+					for (unsigned i = 0; i < configs[c].n;
+					     i++) {
+						double lag = lag_quanta(&t, i);
+
+						if (lag >= bound ||
+						    -lag >= bound)
+							FAIL("%s, %s, seed %lu"
+							     ": VM %u off by "
+							     "%.3f quanta",
+							     configs[c].name,
+							     charge_name[charge],
+							     (unsigned long)seed,
+							     i, lag);
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* Late signals and short slices are paid back: after many slices of
+ * random length the shares of measured time are exact to 1e-4. */
+static bool long_run_share(void)
+{
+	for (size_t c = 0; c < 2; c++) {
+		for (enum charge charge = JITTER5; charge < CHARGE_KINDS;
+		     charge++) {
+			struct trial t;
+
+			trial_init(&t, configs[c].weight, configs[c].n, 42);
+			steps(&t, 100000, charge);
+			for (unsigned i = 0; i < configs[c].n; i++) {
+				double share = (double)t.vm[i].charged_ns /
+					       t.s.charged_sum_ns;
+				double target = (double)t.vm[i].weight /
+						t.s.weight_sum;
+
+				if (share - target > 1e-4 ||
+				    target - share > 1e-4)
+					FAIL("%s, %s: VM %u has %.6f, not "
+					     "%.6f", configs[c].name,
+					     charge_name[charge], i, share,
+					     target);
+			}
+		}
+	}
+	return true;
+}
+
+/* The light VM runs exactly once in each of the next `rounds` periods of
+ * `period` equal quanta. */
+static bool once_per_period(struct trial *t, unsigned light, int period,
+			    int rounds)
+{
+	uint64_t before = t->slices[light];
+
+	for (int round = 1; round <= rounds; round++) {
+		steps(t, period, EXACT);
+		if (t->slices[light] - before != (uint64_t)round)
+			FAIL("in %d quanta the weight-1 VM ran %lu times",
+			     round * period,
+			     (unsigned long)(t->slices[light] - before));
+	}
+	return true;
+}
+
+/* Weights 1 and 1000: one quantum in every 1001 for the light VM. */
+static bool weights_1_and_1000(void)
+{
+	static const uint32_t w[] = { 1, 1000 };
+	struct trial t;
+
+	trial_init(&t, w, 2, 0);
+	return once_per_period(&t, 0, 1001, 20);
+}
+
+/* Three VMs of weight 1000 and one of 1 from the start: the light one
+ * runs once in every 3001 quanta. */
+static bool light_vm_among_heavy_runs(void)
+{
+	static const uint32_t w[] = { 1000, 1000, 1000, 1 };
+	struct trial t;
+
+	trial_init(&t, w, 4, 0);
+	return once_per_period(&t, 3, 3001, 5);
+}
+
+/* The same, with the light VM added after 10000 jittered quanta: its
+ * credit makes it neither wait forever nor take over. */
+static bool light_vm_added_late_runs(void)
+{
+	static const uint32_t heavy[] = { 1000, 1000, 1000 };
+	struct trial t;
+
+	trial_init(&t, heavy, 3, 7);
+	steps(&t, 10000, JITTER5);
+	return once_per_period(&t, sched_add(&t.s, 1), 3001, 5);
+}
+
+/* Ties go to the lowest index: equal weights take turns in order. */
+static bool equal_weights_take_turns(void)
+{
+	static const uint32_t w[] = { 1, 1, 1 };
+	struct trial t;
+
+	trial_init(&t, w, 3, 0);
+	for (int k = 0; k < 300; k++) {
+		unsigned vm = step(&t, EXACT);
+
+		if (vm != (unsigned)k % 3)
+			FAIL("quantum %d went to VM %u", k, vm);
+	}
+	return true;
+}
+
+/* 5:3:2 over 600 slices up to 10% late: the counts of slices stay within
+ * 1% of 300, 180 and 120 (the shares of time are exact; the counts may
+ * differ a little because the slices do). */
+static bool three_vms_5_3_2(void)
+{
+	static const uint32_t w[] = { 5, 3, 2 };
+	struct trial t;
+
+	trial_init(&t, w, 3, 3);
+	steps(&t, 600, LATE10);
+	for (unsigned i = 0; i < 3; i++) {
+		double counted = (double)t.slices[i] / 600 * 10;
+
+		if (counted < w[i] - 0.1 || counted > w[i] + 0.1)
+			FAIL("VM %u ran %lu of 600 slices", i,
+			     (unsigned long)t.slices[i]);
+	}
+	return true;
+}
+
+static const struct {
+	const char *name;
+	bool (*run)(void);
+} cases[] = {
+	{ "default-order", default_order },
+	{ "default-first-block-jitter-extremes",
+	  default_first_block_jitter_extremes },
+	{ "default-blocks-jitter", default_blocks_jitter },
+	{ "lag-bound", lag_bound },
+	{ "long-run-share", long_run_share },
+	{ "weights-1-and-1000", weights_1_and_1000 },
+	{ "light-vm-among-heavy-runs", light_vm_among_heavy_runs },
+	{ "light-vm-added-late-runs", light_vm_added_late_runs },
+	{ "equal-weights-take-turns", equal_weights_take_turns },
+	{ "three-vms-5-3-2", three_vms_5_3_2 },
+};
+
+static bool run_case(size_t c)
+{
+	bool ok = cases[c].run();
+
+	if (ok)
+		printf("ok - %s\n", cases[c].name);
+	else
+		printf("not ok - %s: %s\n", cases[c].name, why);
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	bool all_ok = true;
+
+	if (argc == 1) {
+		for (size_t c = 0; c < ARRAY_SIZE(cases); c++)
+			all_ok &= run_case(c);
+		return all_ok ? 0 : 1;
+	}
+	for (int a = 1; a < argc; a++) {
+		size_t c = 0;
+
+		while (c < ARRAY_SIZE(cases) && strcmp(cases[c].name, argv[a]))
+			c++;
+		if (c == ARRAY_SIZE(cases)) {
+			printf("not ok - %s: no such case\n", argv[a]);
+			all_ok = false;
+			continue;
+		}
+		all_ok &= run_case(c);
+	}
+	return all_ok ? 0 : 1;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# The scheduling policy of matrix (sched.c), unit-tested without KVM by
+# test-sched (built by `make test-programs`).
+
+load ../../tests/lib
+load part2
+
+policy_case() {
+	run ./test-sched "$1"
+	assert_equal "$output" "ok - $1"
+	assert_equal "$status" 0
+}
+
+@test "sched: equal slices at 7:3 give N M N N M N N M N N in every block of ten" {
+	policy_case default-order
+}
+
+@test "sched: the first block stays 7:3 under every +-5% jitter, Morpheus within four" {
+	policy_case default-first-block-jitter-extremes
+}
+
+@test "sched: random +-5% jitter keeps the first five blocks 7:3" {
+	policy_case default-blocks-jitter
+}
+
+@test "sched: no VM is ever a slice behind or ahead of its ideal" {
+	policy_case lag-bound
+}
+
+@test "sched: slices of random length (late signals, short slices) give exact long-run shares" {
+	policy_case long-run-share
+}
+
+@test "sched: weights 1 and 1000 together: one quantum in 1001" {
+	policy_case weights-1-and-1000
+}
+
+@test "sched: a weight-1 VM among weight-1000 ones still runs" {
+	policy_case light-vm-among-heavy-runs
+}
+
+@test "sched: a weight-1 VM added late among heavy ones still runs" {
+	policy_case light-vm-added-late-runs
+}
+
+@test "sched: ties go to the lowest index: equal weights take turns" {
+	policy_case equal-weights-take-turns
+}
+
+@test "sched: 5:3:2 over 600 late-signal slices: counts within 6 of 300, 180, 120" {
+	policy_case three-vms-5-3-2
+}
+
+@test "sched: test-sched fails on an unknown case" {
+	run ./test-sched no-such-case
+	assert_equal "$output" "not ok - no-such-case: no such case"
+	assert_equal "$status" 1
+}
