@@ -1,0 +1,29 @@
+# The unit tests of part1b's host-side code, which need no KVM: hypercall
+# handling (test-hc), image loading (test-loader) and the software MMU the
+# first one stands on (test-soft-mmu). `make test-programs` builds them in
+# part1b/unit; each prints `ok NAME` or `FAIL NAME: why` per case.
+load ../../tests/lib
+
+UNIT="$BATS_TEST_DIRNAME/../unit"
+
+# run_unit PROGRAM: status 0, and every case reported ok.
+run_unit() {
+	[ -x "$UNIT/$1" ] || { echo "$UNIT/$1 is not built: make -C part1b test-programs"; return 1; }
+	run "$UNIT/$1"
+	printf '%s\n' "$output" | grep -v '^ok ' || true
+	assert_equal "$status" 0
+	cases=$("$UNIT/$1" --list | wc -l)
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^ok ')" "$cases"
+}
+
+@test "unit: test-hc, every hypercall and every ABI violation, without KVM" {
+	run_unit test-hc
+}
+
+@test "unit: test-loader, every image refusal with its message, without KVM" {
+	run_unit test-loader
+}
+
+@test "unit: test-soft-mmu, the page-table walk standing in for KVM_TRANSLATE" {
+	run_unit test-soft-mmu
+}

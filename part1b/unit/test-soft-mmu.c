@@ -1,0 +1,270 @@
+/*
+ * Unit tests of soft_mmu.c, the page-table walk that test-hc and fuzz-hc
+ * use in place of KVM_TRANSLATE: if it translated wrongly, their results
+ * would mean nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "pt_build.h"
+#include "soft_mmu.h"
+
+#define RAM_SIZE   (UINT64_C(2) << 20)
+#define TABLES_AT  UINT64_C(0x110000)   /* where simple-kvm keeps them */
+#define TABLES_END UINT64_C(0x120000)
+
+static uint8_t *ram;
+
+/* Fresh zeroed RAM and page tables of mode; the walker reads them. */
+static void setup(struct pt_builder *pt, struct soft_mmu *mmu,
+		  enum soft_mmu_mode mode)
+{
+	free(ram);
+	ram = calloc(1, RAM_SIZE);
+	if (!ram)
+		abort();
+	CHECK(pt_init(pt, ram, RAM_SIZE, mode, TABLES_AT, TABLES_END),
+	      "pt_init failed");
+	soft_mmu_init(mmu, ram, RAM_SIZE, mode, pt->cr3);
+}
+
+/* Checks that gva translates to want. */
+static void expect_gpa(struct soft_mmu *mmu, uint64_t gva, uint64_t want)
+{
+	uint64_t gpa = 0;
+	bool valid = soft_mmu_translate(mmu, gva, &gpa);
+
+	CHECK(valid && gpa == want, "GVA 0x%llx: %s 0x%llx, expected 0x%llx",
+	      (unsigned long long)gva, valid ? "GPA" : "invalid, GPA",
+	      (unsigned long long)gpa, (unsigned long long)want);
+}
+
+static void expect_invalid(struct soft_mmu *mmu, uint64_t gva)
+{
+	uint64_t gpa = 0;
+
+	CHECK(!soft_mmu_translate(mmu, gva, &gpa),
+	      "GVA 0x%llx translates to 0x%llx, expected invalid",
+	      (unsigned long long)gva, (unsigned long long)gpa);
+}
+
+static void poke64(uint64_t gpa, uint64_t value)
+{
+	memcpy(ram + gpa, &value, sizeof(value));
+}
+
+static void poke32(uint64_t gpa, uint32_t value)
+{
+	memcpy(ram + gpa, &value, sizeof(value));
+}
+
+static void identity_maps_every_address(void)
+{
+	struct soft_mmu mmu;
+
+	soft_mmu_init(&mmu, NULL, 0, SOFT_MMU_IDENTITY, 0);
+	expect_gpa(&mmu, 0, 0);
+	expect_gpa(&mmu, 0x12345, 0x12345);
+	expect_gpa(&mmu, 0xffffffff, 0xffffffff);
+}
+
+static void paging32_4k_pages(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_PAGING32);
+	CHECK(pt_map(&pt, 0x400000, 0x5000, PT_PAGE_4K), "pt_map");
+	CHECK(pt_map(&pt, 0xfffff000, 0x3000, PT_PAGE_4K), "pt_map top");
+	expect_gpa(&mmu, 0x400000, 0x5000);
+	expect_gpa(&mmu, 0x400fff, 0x5fff);
+	expect_gpa(&mmu, 0xffffffff, 0x3fff);
+	expect_invalid(&mmu, 0x401000);   /* same table, empty slot */
+	expect_invalid(&mmu, 0x3ff000);   /* empty directory slot */
+	expect_invalid(&mmu, UINT64_C(0x100400000)); /* beyond 32 bits */
+}
+
+static void paging32_4m_pages(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_PAGING32);
+	CHECK(pt_map(&pt, 0x800000, 0, PT_PAGE_4M), "pt_map");
+	CHECK(pt_map(&pt, 0xc00000, 0xc00000, PT_PAGE_4M), "pt_map");
+	expect_gpa(&mmu, 0x800000, 0);
+	expect_gpa(&mmu, 0xbfffff, 0x3fffff);
+	expect_gpa(&mmu, 0xc01234, 0xc01234);
+	expect_invalid(&mmu, 0x1000000);
+}
+
+/* PSE-36: PDE bits 20:13 give physical bits 39:32; bit 12 is PAT. */
+static void paging32_pse36_high_bits(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_PAGING32);
+	poke32(pt.cr3 + 4 * 1, 0x00400000 | 0x5 << 13 | 1 << 12 | 0x83);
+	expect_gpa(&mmu, 0x400010, UINT64_C(0x500400010));
+}
+
+static void long_4k_2m_1g_pages(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x400000, 0x5000, PT_PAGE_4K), "pt_map 4K");
+	CHECK(pt_map(&pt, 0x401000, 0x3000, PT_PAGE_4K), "pt_map 4K");
+	CHECK(pt_map(&pt, 0x600000, 0x200000, PT_PAGE_2M), "pt_map 2M");
+	CHECK(pt_map(&pt, 0x40000000, 0, PT_PAGE_1G), "pt_map 1G");
+	CHECK(pt_map(&pt, UINT64_C(0xffff800000000000), 0x7000, PT_PAGE_4K),
+	      "pt_map high half");
+	expect_gpa(&mmu, 0x400abc, 0x5abc);
+	expect_gpa(&mmu, 0x401abc, 0x3abc);
+	expect_gpa(&mmu, 0x7fffff, 0x3fffff);
+	expect_gpa(&mmu, 0x7fffffff, 0x3fffffff);
+	expect_gpa(&mmu, UINT64_C(0xffff800000000042), 0x7042);
+	expect_invalid(&mmu, 0x402000);
+	expect_invalid(&mmu, 0x800000);
+	expect_invalid(&mmu, 0);
+}
+
+static void long_noncanonical_is_invalid(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0, 0, PT_PAGE_1G), "pt_map");
+	expect_gpa(&mmu, 0x1000, 0x1000);
+	/* Index bits 47:39 are 0 here too; only the sign bits differ. */
+	expect_invalid(&mmu, UINT64_C(0x0001000000001000));
+	expect_invalid(&mmu, UINT64_C(0x8000000000001000));
+}
+
+/* PS is reserved in a PML4 entry; bit 7 of a PT entry is PAT, not PS. */
+static void long_ps_bit_by_level(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+	uint64_t pdpt = TABLES_END - 0x1000;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x1000, 0x9000, PT_PAGE_4K), "pt_map");
+	/* The last table taken is the PT: set PAT on its entry 1. */
+	poke64(pt.next_table - 0x1000 + 8, 0x9000 | 0x83);
+	expect_gpa(&mmu, 0x1234, 0x9234);
+	/* A PML4 entry with PS set, in slot 1 (GVA 512 GiB up). */
+	memset(ram + pdpt, 0, 0x1000);
+	poke64(pdpt, 0x83);   /* a 1 GiB page at 0, if PS counted there */
+	poke64(pt.cr3 + 8, pdpt | 0x83);
+	expect_invalid(&mmu, UINT64_C(0x8000000000));
+	poke64(pt.cr3 + 8, pdpt | 0x3);
+	expect_gpa(&mmu, UINT64_C(0x8000000010), 0x10);
+}
+
+/* Bits 12 (PAT), 52-62 (ignored) and 63 (NX) are no part of the address. */
+static void long_flag_bits_are_not_address(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x200000, 0x200000, PT_PAGE_2M), "pt_map");
+	CHECK(pt_map(&pt, 0x1000, 0x7000, PT_PAGE_4K), "pt_map");
+	/* PD entry 1 maps the 2 MiB page: add PAT and NX and ignored bits. */
+	for (uint64_t pd = TABLES_AT; pd < pt.next_table; pd += 0x1000) {
+		uint64_t entry;
+
+		memcpy(&entry, ram + pd + 8, sizeof(entry));
+		if (entry == (0x200000 | 0x83))
+			poke64(pd + 8, entry | 1 << 12 | UINT64_C(0xfff) << 52);
+	}
+	expect_gpa(&mmu, 0x200123, 0x200123);
+	expect_gpa(&mmu, 0x1123, 0x7123);
+}
+
+static void cr3_outside_ram_is_invalid(void)
+{
+	struct soft_mmu mmu;
+
+	soft_mmu_init(&mmu, ram, RAM_SIZE, SOFT_MMU_LONG, RAM_SIZE);
+	expect_invalid(&mmu, 0);
+	soft_mmu_init(&mmu, ram, RAM_SIZE, SOFT_MMU_PAGING32, 0xfffff000);
+	expect_invalid(&mmu, 0xfffff000);
+}
+
+/* A table entry that points outside RAM ends the walk there. */
+static void table_outside_ram_is_invalid(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	poke64(pt.cr3, UINT64_C(0x7ffff000) | 0x3);
+	expect_invalid(&mmu, 0x1000);
+	setup(&pt, &mmu, SOFT_MMU_PAGING32);
+	poke32(pt.cr3, 0xfffff000 | 0x3);
+	expect_invalid(&mmu, 0x1000);
+}
+
+/*
+ * RAM of a size no multiple of 8: an entry straddling its end is refused,
+ * not half read (ASan watches the exact-size buffer).
+ */
+static void entry_straddling_ram_end_is_invalid(void)
+{
+	uint64_t size = 0x1004;
+	uint8_t *small = malloc(size);
+	struct soft_mmu mmu;
+
+	if (!small)
+		abort();
+	memset(small, 0, size);
+	small[0x1000] = 0x3;  /* a present entry, if its 8 bytes were read */
+	soft_mmu_init(&mmu, small, size, SOFT_MMU_LONG, 0x1000);
+	expect_invalid(&mmu, 0);
+	soft_mmu_init(&mmu, small, size, SOFT_MMU_PAGING32, 0x1000);
+	/* 4-byte entries fit: the PDE at 0x1000 is read, its table at 0
+	 * holds a zero PTE. */
+	expect_invalid(&mmu, 0);
+	free(small);
+}
+
+/* A table that points at itself: the walk still ends after 4 levels. */
+static void self_referencing_table_terminates(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	poke64(pt.cr3, pt.cr3 | 0x3);
+	expect_gpa(&mmu, 0x123, pt.cr3 | 0x123);
+}
+
+static const struct check_case cases[] = {
+	{ "identity_maps_every_address", identity_maps_every_address },
+	{ "paging32_4k_pages", paging32_4k_pages },
+	{ "paging32_4m_pages", paging32_4m_pages },
+	{ "paging32_pse36_high_bits", paging32_pse36_high_bits },
+	{ "long_4k_2m_1g_pages", long_4k_2m_1g_pages },
+	{ "long_noncanonical_is_invalid", long_noncanonical_is_invalid },
+	{ "long_ps_bit_by_level", long_ps_bit_by_level },
+	{ "long_flag_bits_are_not_address", long_flag_bits_are_not_address },
+	{ "cr3_outside_ram_is_invalid", cr3_outside_ram_is_invalid },
+	{ "table_outside_ram_is_invalid", table_outside_ram_is_invalid },
+	{ "entry_straddling_ram_end_is_invalid", entry_straddling_ram_end_is_invalid },
+	{ "self_referencing_table_terminates", self_referencing_table_terminates },
+};
+
+int main(int argc, char **argv)
+{
+	int status = check_main(cases, sizeof(cases) / sizeof(cases[0]),
+				argc, argv);
+
+	free(ram);
+	return status;
+}
