@@ -14,7 +14,9 @@ void guest_file_read(const char *path, struct guest_file *file)
 	struct stat st;
 	uint8_t *bytes;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer
+	 * before fstat could refuse it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		err(2, "%s", path);

@@ -26,7 +26,7 @@ typedef bool (*translate_fn)(void *ctx, uint64_t gva, uint64_t *gpa);
 
 struct guest_mem {
 	uint8_t *ram;           /* host address of guest physical address 0 */
-	uint64_t ram_size;
+	uint64_t ram_size;      /* a whole number of guest pages */
 	translate_fn translate;
 	void *translate_ctx;
 };

@@ -105,6 +105,7 @@ static uint32_t serve_gva_to_hva(struct hc_host *hc, const char *name,
 {
 	struct hc_gva_to_hva arg;
 	enum gm_status status = gva_read(&hc->mem, arg_gva, &arg, sizeof(arg));
+	struct guest_mem asked = hc->mem;
 	uint64_t gpa;
 
 	if (status != GM_OK) {
@@ -113,7 +114,8 @@ static uint32_t serve_gva_to_hva(struct hc_host *hc, const char *name,
 		return 0;
 	}
 	arg.hva = 0;
-	if (gva_to_gpa(&hc->mem, arg.gva, &gpa) == GM_OK)
+	asked.translate = hc->gva_to_hva_translate;
+	if (gva_to_gpa(&asked, arg.gva, &gpa) == GM_OK)
 		arg.hva = host_address32(&hc->mem, gpa);
 	if (arg.hva == 0)
 		fputs("Invalid GVA\n", hc->out);
@@ -223,6 +225,7 @@ bool hc_host_init(struct hc_host *hc, const struct guest_mem *mem,
 {
 	memset(hc, 0, sizeof(*hc));
 	hc->mem = *mem;
+	hc->gva_to_hva_translate = mem->translate;
 	hc->out = out;
 	hc->err = err;
 	hc->str_buf = malloc(HC_PRINTSTR_MAX);

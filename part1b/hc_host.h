@@ -22,7 +22,11 @@ struct hc_io {
 };
 
 struct hc_host {
-	struct guest_mem mem;
+	struct guest_mem mem;   /* every guest memory access goes through it */
+	/* How HC_gvaToHva translates the address it is asked about (with
+	 * mem.translate_ctx): the ABI names KVM_TRANSLATE for it, while mem may
+	 * walk the page tables in software. hc_host_init sets mem.translate. */
+	translate_fn gva_to_hva_translate;
 	FILE *out;              /* what the guest prints: stdout */
 	FILE *err;              /* one line per violation: stderr */
 	uint64_t exits;         /* returns of KVM_RUN; the run loop counts */

@@ -11,6 +11,7 @@
 
 /* A PT_LOAD header, whatever the ELF class. */
 struct segment {
+	unsigned phdr;              /* its index in the program header table */
 	uint64_t offset, filesz;    /* bytes of the file */
 	uint64_t gpa, memsz;        /* where they go in guest RAM */
 };
@@ -40,10 +41,12 @@ static bool range_within(uint64_t start, uint64_t len, uint64_t limit)
 	return start <= limit && len <= limit - start;
 }
 
+/* Callers check both ranges first, so neither end overflows. An empty
+ * range holds no address, so it overlaps nothing. */
 static bool ranges_overlap(uint64_t a, uint64_t a_len, uint64_t b,
 			   uint64_t b_len)
 {
-	return a < b + b_len && b < a + a_len;
+	return a_len && b_len && a < b + b_len && b < a + a_len;
 }
 
 static bool parse_flat(size_t size, struct image *img, char *why,
@@ -53,7 +56,7 @@ static bool parse_flat(size_t size, struct image *img, char *why,
 		return fault(why, why_size, "flat image of %zu bytes is larger "
 			     "than the %u bytes below the hypervisor area",
 			     size, GUEST_IMAGE_MAX);
-	img->segs[0] = (struct segment){ 0, size, 0, size };
+	img->segs[0] = (struct segment){ .filesz = size, .memsz = size };
 	img->nsegs = 1;
 	img->entry = 0;
 	return true;
@@ -152,6 +155,7 @@ static bool parse_elf(const uint8_t *file, size_t size, unsigned elf_class,
 			return fault(why, why_size, "more than %d PT_LOAD "
 				     "segments", MAX_SEGMENTS);
 		img->segs[img->nsegs++] = (struct segment){
+			.phdr = i,
 			.offset = ph.p_offset, .filesz = ph.p_filesz,
 			.gpa = ph.p_paddr, .memsz = ph.p_memsz,
 		};
@@ -161,32 +165,36 @@ static bool parse_elf(const uint8_t *file, size_t size, unsigned elf_class,
 	return true;
 }
 
+/* Messages name a segment by its program header, as readelf -l numbers them. */
 static bool check_segment(const struct image *img, unsigned i, size_t size,
 			  uint64_t ram_size, char *why, size_t why_size)
 {
 	const struct segment *s = &img->segs[i];
+	unsigned n = s->phdr;
 
 	if (!range_within(s->offset, s->filesz, size))
-		return fault(why, why_size, "segment %u: file range 0x%" PRIx64
-			     "+0x%" PRIx64 " lies outside the file (%zu bytes)",
-			     i, s->offset, s->filesz, size);
+		return fault(why, why_size, "program header %u: file range 0x%"
+			     PRIx64 "+0x%" PRIx64 " lies outside the file "
+			     "(%zu bytes)", n, s->offset, s->filesz, size);
 	if (s->filesz > s->memsz)
-		return fault(why, why_size, "segment %u: p_filesz 0x%" PRIx64
-			     " > p_memsz 0x%" PRIx64, i, s->filesz, s->memsz);
+		return fault(why, why_size, "program header %u: p_filesz 0x%"
+			     PRIx64 " > p_memsz 0x%" PRIx64, n, s->filesz,
+			     s->memsz);
 	if (!range_within(s->gpa, s->memsz, ram_size))
-		return fault(why, why_size, "segment %u: guest range 0x%" PRIx64
-			     "+0x%" PRIx64 " leaves guest RAM (0x%" PRIx64 " bytes)",
-			     i, s->gpa, s->memsz, ram_size);
+		return fault(why, why_size, "program header %u: guest range 0x%"
+			     PRIx64 "+0x%" PRIx64 " leaves guest RAM (0x%"
+			     PRIx64 " bytes)", n, s->gpa, s->memsz, ram_size);
 	if (ranges_overlap(s->gpa, s->memsz, HV_AREA_START,
 			   HV_AREA_END - HV_AREA_START))
-		return fault(why, why_size, "segment %u: guest range 0x%" PRIx64
-			     "+0x%" PRIx64 " overlaps the hypervisor area 0x%x-0x%x",
-			     i, s->gpa, s->memsz, HV_AREA_START, HV_AREA_END);
+		return fault(why, why_size, "program header %u: guest range 0x%"
+			     PRIx64 "+0x%" PRIx64 " overlaps the hypervisor "
+			     "area 0x%x-0x%x", n, s->gpa, s->memsz,
+			     HV_AREA_START, HV_AREA_END);
 	for (unsigned j = 0; j < i; j++)
 		if (ranges_overlap(s->gpa, s->memsz, img->segs[j].gpa,
 				   img->segs[j].memsz))
-			return fault(why, why_size, "segment %u overlaps segment %u",
-				     i, j);
+			return fault(why, why_size, "program header %u overlaps "
+				     "program header %u", n, img->segs[j].phdr);
 	return true;
 }
 

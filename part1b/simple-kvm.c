@@ -40,6 +40,7 @@
 #include "hypercall.h"
 #include "kvm_names.h"
 #include "loader.h"
+#include "soft_mmu.h"
 
 #define VERSION "simple-kvm 1.0, hypercall ABI v1"
 #define KVM_DEVICE "/dev/kvm"
@@ -435,6 +436,12 @@ static void vcpu_create(struct vm *vm)
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		err(1, "mmap kvm_run");
+
+	/* Where KVM can, it copies the special registers into kvm_run at
+	 * every exit, so a hypercall knows the guest's CR3 without an ioctl. */
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
+	    KVM_SYNC_X86_SREGS)
+		vm->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 }
 
 /*
@@ -501,6 +508,27 @@ static bool kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 		err(1, "KVM_TRANSLATE");
 	*gpa = tr.physical_address;
 	return tr.valid;
+}
+
+/*
+ * The same translation, walked in software (soft_mmu.c) with the control
+ * registers KVM synced into kvm_run at this exit: a KVM_TRANSLATE costs
+ * most of a VM exit on nested KVM, and a long string spans many pages.
+ * Where KVM does not sync them, or the mode is one soft_mmu does not
+ * walk, it asks KVM_TRANSLATE.
+ */
+static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
+{
+	struct vm *vm = ctx;
+	const struct kvm_sregs *sregs = &vm->run->s.regs.sregs;
+	struct soft_mmu mmu;
+
+	if (!(vm->run->kvm_valid_regs & KVM_SYNC_X86_SREGS) ||
+	    !soft_mmu_init_from_registers(&mmu, vm->guest_ram, vm->ram_size,
+					  sregs->cr0, sregs->cr3, sregs->cr4,
+					  sregs->efer))
+		return kvm_translate(ctx, gva, gpa);
+	return soft_mmu_translate(&mmu, gva, gpa);
 }
 
 /* ---- running ---- */
@@ -683,11 +711,13 @@ int main(int argc, char **argv)
 	mem = (struct guest_mem){
 		.ram = vm.guest_ram,
 		.ram_size = vm.ram_size,
-		.translate = kvm_translate,
+		.translate = synced_translate,
 		.translate_ctx = &vm,
 	};
 	if (!hc_host_init(&hc, &mem, stdout, stderr))
 		err(1, "hypercall buffers");
+	/* The ABI has HC_gvaToHva ask KVM itself (SPEC §1.3). */
+	hc.gva_to_hva_translate = kvm_translate;
 	exit_log_init(&log, opt.stats, opt.trace, stderr);
 
 	puts(opt.mode->banner);

@@ -16,12 +16,12 @@ static uint64_t field(const uint8_t *p, unsigned width)
 	return value;
 }
 
-/* [a, a + a_len) and [b, b + b_len) share an address. An empty range
- * strictly inside another counts, as loader.c counts it (see the report
- * on empty segments). */
+/* [a, a + a_len) and [b, b + b_len) share an address; an empty range
+ * holds none. */
 static bool overlap(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len)
 {
-	return (u128)a < (u128)b + b_len && (u128)b < (u128)a + a_len;
+	return a_len && b_len &&
+	       (u128)a < (u128)b + b_len && (u128)b < (u128)a + a_len;
 }
 
 static bool flat_accepts(size_t size, uint64_t ram_size, struct loader_model *m)

@@ -74,23 +74,23 @@ expect_halts() {
 
 @test "loader: a segment whose file range lies outside the file" {
 	expect_refused -l file-range-outside \
-		"segment 0: file range 0x100+0x101 lies outside the file (512 bytes)"
+		"program header 0: file range 0x100+0x101 lies outside the file (512 bytes)"
 }
 
 @test "loader: a segment whose file range wraps around 64 bits" {
 	expect_refused -l file-range-wraps \
-		"segment 0: file range 0xffffffffffffff00+0x200 lies outside the file (512 bytes)"
+		"program header 0: file range 0xffffffffffffff00+0x200 lies outside the file (512 bytes)"
 }
 
 @test "loader: p_filesz > p_memsz" {
-	expect_refused -s filesz-above-memsz "segment 0: p_filesz 0x100 > p_memsz 0xff"
+	expect_refused -s filesz-above-memsz "program header 0: p_filesz 0x100 > p_memsz 0xff"
 }
 
 @test "loader: a segment leaving guest RAM, by one byte and by wrapping around" {
 	expect_refused -l leaves-ram \
-		"segment 0: guest range 0x1ff000+0x1001 leaves guest RAM (0x200000 bytes)"
+		"program header 0: guest range 0x1ff000+0x1001 leaves guest RAM (0x200000 bytes)"
 	expect_refused -l range-wraps \
-		"segment 0: guest range 0xfffffffffffff000+0x2000 leaves guest RAM (0x200000 bytes)"
+		"program header 0: guest range 0xfffffffffffff000+0x2000 leaves guest RAM (0x200000 bytes)"
 }
 
 @test "loader: the same segment fits in --mem 4M (RAM size is the bound)" {
@@ -102,11 +102,11 @@ expect_halts() {
 
 @test "loader: a segment overlapping the hypervisor area" {
 	expect_refused -l hv-overlap \
-		"segment 0: guest range 0xff000+0x1001 overlaps the hypervisor area 0x100000-0x121000"
+		"program header 0: guest range 0xff000+0x1001 overlaps the hypervisor area 0x100000-0x121000"
 }
 
 @test "loader: two segments overlapping" {
-	expect_refused -p segments-overlap "segment 1 overlaps segment 0"
+	expect_refused -p segments-overlap "program header 1 overlaps program header 0"
 }
 
 @test "loader: an ELF class that does not fit the mode" {
@@ -146,4 +146,12 @@ expect_halts() {
 		"flat image of 1048577 bytes is larger than the 1048576 bytes below the hypervisor area"
 	expect_refused -r flat-too-big \
 		"flat image of 1048577 bytes is larger than the 1048576 bytes below the hypervisor area"
+}
+
+@test "loader: a FIFO is not a regular file, and opening it does not block" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 10 "$SKVM" --guest "$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 2 ]
+	assert_equal "$output" ""
+	assert_equal "$stderr" "simple-kvm: $BATS_TEST_TMPDIR/fifo: not a regular file"
 }

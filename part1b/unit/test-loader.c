@@ -339,21 +339,21 @@ static void segment_file_range_outside_the_file(void)
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
 					  load_seg(0x100, 0x101, 0x1000, 0x200)));
-	expect_refused(&r, "segment 0: file range 0x100+0x101 lies outside the "
+	expect_refused(&r, "program header 0: file range 0x100+0x101 lies outside the "
 		       "file (512 bytes)");
 	r = load(LONG, build_with_segment(ELFCLASS64,
 					  load_seg(0x201, 0, 0x1000, 0x200)));
-	expect_refused(&r, "segment 0: file range 0x201+0x0 lies outside the "
+	expect_refused(&r, "program header 0: file range 0x201+0x0 lies outside the "
 		       "file (512 bytes)");
 	/* offset + filesz wraps around 64 bits. */
 	r = load(LONG, build_with_segment(ELFCLASS64, load_seg(
 		UINT64_C(0xffffffffffffff00), 0x200, 0x1000, 0x200)));
-	expect_refused(&r, "segment 0: file range 0xffffffffffffff00+0x200 lies "
+	expect_refused(&r, "program header 0: file range 0xffffffffffffff00+0x200 lies "
 		       "outside the file (512 bytes)");
 	/* ... and around 32 bits, for a loader that would add in 32 bits. */
 	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
 		0xffffff00, 0x200, 0x1000, 0x200)));
-	expect_refused(&r, "segment 0: file range 0xffffff00+0x200 lies outside "
+	expect_refused(&r, "program header 0: file range 0xffffff00+0x200 lies outside "
 		       "the file (512 bytes)");
 }
 
@@ -362,7 +362,7 @@ static void segment_filesz_above_memsz(void)
 	struct load_result r = load(PROTECTED, build_with_segment(ELFCLASS32,
 		load_seg(0x100, 0x100, 0x1000, 0xff)));
 
-	expect_refused(&r, "segment 0: p_filesz 0x100 > p_memsz 0xff");
+	expect_refused(&r, "program header 0: p_filesz 0x100 > p_memsz 0xff");
 }
 
 static void segment_leaving_guest_ram(void)
@@ -371,25 +371,25 @@ static void segment_leaving_guest_ram(void)
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
 		 load_seg(0x100, 0x100, RAM_SIZE - 0x1000, 0x1001)));
-	expect_refused(&r, "segment 0: guest range 0x1ff000+0x1001 leaves guest "
+	expect_refused(&r, "program header 0: guest range 0x1ff000+0x1001 leaves guest "
 		       "RAM (0x200000 bytes)");
 	r = load(LONG, build_with_segment(ELFCLASS64,
 		 load_seg(0x100, 0x100, 0x40000000, 0x100)));
-	expect_refused(&r, "segment 0: guest range 0x40000000+0x100 leaves guest "
+	expect_refused(&r, "program header 0: guest range 0x40000000+0x100 leaves guest "
 		       "RAM (0x200000 bytes)");
 	/* paddr + memsz wraps around 64 bits. */
 	r = load(LONG, build_with_segment(ELFCLASS64, load_seg(
 		0x100, 0x100, UINT64_C(0xfffffffffffff000), 0x2000)));
-	expect_refused(&r, "segment 0: guest range 0xfffffffffffff000+0x2000 "
+	expect_refused(&r, "program header 0: guest range 0xfffffffffffff000+0x2000 "
 		       "leaves guest RAM (0x200000 bytes)");
 	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
 		0x100, 0x100, 0xfffff000, 0x2000)));
-	expect_refused(&r, "segment 0: guest range 0xfffff000+0x2000 leaves "
+	expect_refused(&r, "program header 0: guest range 0xfffff000+0x2000 leaves "
 		       "guest RAM (0x200000 bytes)");
 	/* memsz alone larger than RAM, from 0. */
 	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
 		0x100, 0x100, 0, 0xffffffff)));
-	expect_refused(&r, "segment 0: guest range 0x0+0xffffffff leaves guest "
+	expect_refused(&r, "program header 0: guest range 0x0+0xffffffff leaves guest "
 		       "RAM (0x200000 bytes)");
 }
 
@@ -399,21 +399,23 @@ static void segment_overlapping_the_hypervisor_area(void)
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
 		 load_seg(0x100, 0x100, HV_AREA_START - 0x1000, 0x1001)));
-	expect_refused(&r, "segment 0: guest range 0xff000+0x1001 overlaps the "
+	expect_refused(&r, "program header 0: guest range 0xff000+0x1001 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 	r = load(LONG, build_with_segment(ELFCLASS64,
 		 load_seg(0x100, 0, HV_AREA_END - 1, 1)));
-	expect_refused(&r, "segment 0: guest range 0x120fff+0x1 overlaps the "
+	expect_refused(&r, "program header 0: guest range 0x120fff+0x1 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 	r = load(PROTECTED, build_with_segment(ELFCLASS32,
 		 load_seg(0x100, 0x100, 0, RAM_SIZE)));
-	expect_refused(&r, "segment 0: guest range 0x0+0x200000 overlaps the "
+	expect_refused(&r, "program header 0: guest range 0x0+0x200000 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 }
 
+/* Named by program header index, as readelf numbers them: the note is 0. */
 static void segments_overlapping_each_other(void)
 {
 	const struct elf_seg segs[] = {
+		{ PT_NOTE, 0, 0, 0, 0 },
 		load_seg(0x100, 0x100, 0x1000, 0x180),
 		load_seg(0x100, 0x10, 0x3000, 0x10),
 		load_seg(0x100, 0x10, 0x117f, 0x10),
@@ -422,9 +424,28 @@ static void segments_overlapping_each_other(void)
 	struct load_result r;
 
 	elf_spec_valid(&spec, ELFCLASS32);
-	elf_spec_segments(&spec, segs, 3);
+	elf_spec_segments(&spec, segs, 4);
 	r = load(PROTECTED, build(&spec));
-	expect_refused(&r, "segment 2 overlaps segment 0");
+	expect_refused(&r, "program header 3 overlaps program header 1");
+}
+
+/* An empty segment holds no address: inside another one, or inside the
+ * hypervisor area, it overlaps nothing. */
+static void empty_segments_overlap_nothing(void)
+{
+	const struct elf_seg segs[] = {
+		load_seg(0x100, 0x100, 0x1000, 0x180),
+		load_seg(0x100, 0, 0x1080, 0),
+		load_seg(0x100, 0, HV_AREA_START + 0x1000, 0),
+	};
+	struct elf_spec spec;
+	struct load_result r;
+
+	elf_spec_valid(&spec, ELFCLASS64);
+	elf_spec_segments(&spec, segs, 3);
+	spec.entry = 0x1000;
+	r = load(LONG, build(&spec));
+	expect_loaded(&r, 0x1000);
 }
 
 static void elf_class_not_fitting_the_mode(void)
@@ -568,7 +589,7 @@ static void flat_image_larger_than_guest_ram(void)
 
 	memset(file, 0x90, 0x10001);
 	r = load_in(LONG, 0x10000, 0x10001);
-	expect_refused(&r, "segment 0: guest range 0x0+0x10001 leaves guest RAM "
+	expect_refused(&r, "program header 0: guest range 0x0+0x10001 leaves guest RAM "
 		       "(0x10000 bytes)");
 }
 
@@ -606,6 +627,7 @@ static const struct check_case cases[] = {
 	CASE(segment_leaving_guest_ram),
 	CASE(segment_overlapping_the_hypervisor_area),
 	CASE(segments_overlapping_each_other),
+	CASE(empty_segments_overlap_nothing),
 	CASE(elf_class_not_fitting_the_mode),
 	CASE(elf_big_endian),
 	CASE(elf_machine_not_fitting_the_mode),

@@ -245,6 +245,35 @@ static void self_referencing_table_terminates(void)
 	expect_gpa(&mmu, 0x123, pt.cr3 | 0x123);
 }
 
+/* simple-kvm picks the walk from the control registers synced at an exit. */
+static void mode_from_registers(void)
+{
+	static const struct {
+		uint64_t cr0, cr4, efer;
+		bool walks;
+		enum soft_mmu_mode mode;
+	} regs[] = {
+		{ 0x10, 0, 0, true, SOFT_MMU_IDENTITY },               /* real */
+		{ 0x11, 0, 0, true, SOFT_MMU_IDENTITY },               /* -s */
+		{ 0x80010011, 0x10, 0, true, SOFT_MMU_PAGING32 },      /* -p */
+		{ 0x80010011, 0x20, 0x500, true, SOFT_MMU_LONG },      /* -l */
+		{ 0x80010011, 0x00, 0, false, SOFT_MMU_IDENTITY },     /* no PSE */
+		{ 0x80010011, 0x30, 0, false, SOFT_MMU_IDENTITY },     /* PAE */
+	};
+	uint8_t ram_byte;
+
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		struct soft_mmu mmu;
+		bool walks = soft_mmu_init_from_registers(&mmu, &ram_byte, 1,
+			regs[i].cr0, 0x110000, regs[i].cr4, regs[i].efer);
+
+		CHECK(walks == regs[i].walks, "case %zu: walks %d", i, walks);
+		if (walks)
+			CHECK(mmu.mode == regs[i].mode && mmu.cr3 == 0x110000,
+			      "case %zu: mode %s", i, soft_mmu_mode_name(mmu.mode));
+	}
+}
+
 static const struct check_case cases[] = {
 	{ "identity_maps_every_address", identity_maps_every_address },
 	{ "paging32_4k_pages", paging32_4k_pages },
@@ -258,6 +287,7 @@ static const struct check_case cases[] = {
 	{ "table_outside_ram_is_invalid", table_outside_ram_is_invalid },
 	{ "entry_straddling_ram_end_is_invalid", entry_straddling_ram_end_is_invalid },
 	{ "self_referencing_table_terminates", self_referencing_table_terminates },
+	{ "mode_from_registers", mode_from_registers },
 };
 
 int main(int argc, char **argv)

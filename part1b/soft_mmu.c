@@ -2,6 +2,11 @@
 
 #include "soft_mmu.h"
 
+#define CR0_PG        (UINT64_C(1) << 31)
+#define CR4_PSE       (UINT64_C(1) << 4)
+#define CR4_PAE       (UINT64_C(1) << 5)
+#define EFER_LMA      (UINT64_C(1) << 10)
+
 #define PTE_PRESENT   (UINT64_C(1) << 0)
 #define PTE_PS        (UINT64_C(1) << 7)   /* maps a large page */
 
@@ -26,6 +31,24 @@ void soft_mmu_init(struct soft_mmu *mmu, uint8_t *ram, uint64_t ram_size,
 		.mode = mode,
 		.cr3 = cr3,
 	};
+}
+
+bool soft_mmu_init_from_registers(struct soft_mmu *mmu, uint8_t *ram,
+				  uint64_t ram_size, uint64_t cr0,
+				  uint64_t cr3, uint64_t cr4, uint64_t efer)
+{
+	enum soft_mmu_mode mode;
+
+	if (!(cr0 & CR0_PG))
+		mode = SOFT_MMU_IDENTITY;
+	else if (efer & EFER_LMA)
+		mode = SOFT_MMU_LONG;
+	else if (!(cr4 & CR4_PAE) && (cr4 & CR4_PSE))
+		mode = SOFT_MMU_PAGING32;
+	else
+		return false;
+	soft_mmu_init(mmu, ram, ram_size, mode, cr3);
+	return true;
 }
 
 const char *soft_mmu_mode_name(enum soft_mmu_mode mode)

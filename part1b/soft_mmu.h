@@ -1,6 +1,8 @@
 /*
- * A software page-table walk standing in for KVM_TRANSLATE, so that unit
- * tests and fuzzers can drive hc_host.c without a vCPU.
+ * A software page-table walk that does what KVM_TRANSLATE does. simple-kvm
+ * uses it for the guest memory its hypercalls touch: a KVM_TRANSLATE ioctl
+ * costs most of a VM exit on nested KVM, and a 64 KiB string spans 17
+ * pages. Unit tests and fuzzers use it in place of a vCPU.
  *
  * The tables live in guest RAM, which the guest controls: every entry is
  * read through gpa_ptr(), so a table pointing anywhere (outside RAM, into
@@ -33,6 +35,15 @@ struct soft_mmu {
 
 void soft_mmu_init(struct soft_mmu *mmu, uint8_t *ram, uint64_t ram_size,
 		   enum soft_mmu_mode mode, uint64_t cr3);
+
+/*
+ * Sets up the walk the control registers call for. Returns false for the
+ * paging modes it does not walk (PAE paging outside long mode, and 32-bit
+ * paging without CR4.PSE): there, use KVM_TRANSLATE.
+ */
+bool soft_mmu_init_from_registers(struct soft_mmu *mmu, uint8_t *ram,
+				  uint64_t ram_size, uint64_t cr0,
+				  uint64_t cr3, uint64_t cr4, uint64_t efer);
 
 /* A translate_fn (guest_mem.h): ctx is a struct soft_mmu. */
 bool soft_mmu_translate(void *ctx, uint64_t gva, uint64_t *gpa);
