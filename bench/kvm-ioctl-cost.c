@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "mini-vm.h"
+#include "timing.h"
 
 #define BLOCK  200
 #define ROUNDS 15
@@ -109,21 +110,6 @@ static struct op ops[] = {
 	{ "KVM_RUN, then write() of one line", op_run_then_write, {0} },
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static double median(double *v, int n)
 {

@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 extern char **environ;
 
 #define KVM_FLOOR     "./kvm-floor"
@@ -109,22 +111,7 @@ static struct job jobs[] = {
 static char tmpdir[] = "/tmp/kvmbench.XXXXXX";
 static char *simple_kvm = "../part1b/simple-kvm";
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 /* ---- statistics ---- */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static void sorted(double *s, const double *v, int n)
 {
