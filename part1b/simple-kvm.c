@@ -421,7 +421,7 @@ static void vm_create(struct vm *vm, uint64_t ram_size)
 
 static void vcpu_create(struct vm *vm)
 {
-	int run_size;
+	int run_size, sync_regs;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
@@ -439,8 +439,8 @@ static void vcpu_create(struct vm *vm)
 
 	/* Where KVM can, it copies the special registers into kvm_run at
 	 * every exit, so a hypercall knows the guest's CR3 without an ioctl. */
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
-	    KVM_SYNC_X86_SREGS)
+	sync_regs = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	if (sync_regs > 0 && (sync_regs & KVM_SYNC_X86_SREGS))
 		vm->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 }
 
