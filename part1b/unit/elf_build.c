@@ -129,3 +129,9 @@ size_t elf_build(const struct elf_spec *spec, uint8_t *buf, size_t buf_size)
 	}
 	return spec->file_size;
 }
+
+struct elf_seg elf_load_seg(uint64_t offset, uint64_t filesz,
+			    uint64_t paddr, uint64_t memsz)
+{
+	return (struct elf_seg){ PT_LOAD, offset, filesz, paddr, memsz };
+}

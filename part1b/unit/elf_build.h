@@ -34,6 +34,10 @@ struct elf_spec {
  * EM_X86_64) with one PT_LOAD: file bytes [0x100, 0x200) to guest
  * 0x1000, with 0x80 more bytes of zeros; entry 0x1000; 0x200 bytes long.
  */
+/* A PT_LOAD header. */
+struct elf_seg elf_load_seg(uint64_t offset, uint64_t filesz,
+			    uint64_t paddr, uint64_t memsz);
+
 void elf_spec_valid(struct elf_spec *spec, uint8_t elf_class);
 
 /* Sets phnum segments; the table stays right after the ELF header. */

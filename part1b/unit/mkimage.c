@@ -35,12 +35,6 @@ static size_t valid_with_segment(uint8_t elf_class, struct elf_seg seg)
 	return built(&spec);
 }
 
-static struct elf_seg load_seg(uint64_t offset, uint64_t filesz,
-			       uint64_t paddr, uint64_t memsz)
-{
-	return (struct elf_seg){ PT_LOAD, offset, filesz, paddr, memsz };
-}
-
 /* Valid, with HLT at the entry point (file offset 0x100). */
 static size_t valid_halting(uint8_t elf_class)
 {
@@ -83,7 +77,7 @@ static size_t truncated_phdrs(void)
 
 	elf_spec_valid(&spec, ELFCLASS64);
 	spec.phnum = 2;
-	spec.segs[1] = load_seg(0x100, 0, 0x3000, 0x10);
+	spec.segs[1] = elf_load_seg(0x100, 0, 0x3000, 0x10);
 	built(&spec);
 	return sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr) + 20;
 }
@@ -91,39 +85,39 @@ static size_t truncated_phdrs(void)
 /* -l: file bytes [0x100, 0x201) of a 512-byte file. */
 static size_t file_range_outside(void)
 {
-	return valid_with_segment(ELFCLASS64, load_seg(0x100, 0x101, 0x1000, 0x200));
+	return valid_with_segment(ELFCLASS64, elf_load_seg(0x100, 0x101, 0x1000, 0x200));
 }
 
 /* -l: p_offset + p_filesz wraps around 64 bits. */
 static size_t file_range_wraps(void)
 {
-	return valid_with_segment(ELFCLASS64, load_seg(
+	return valid_with_segment(ELFCLASS64, elf_load_seg(
 		UINT64_C(0xffffffffffffff00), 0x200, 0x1000, 0x200));
 }
 
 /* -s: more file bytes than memory for them. */
 static size_t filesz_above_memsz(void)
 {
-	return valid_with_segment(ELFCLASS32, load_seg(0x100, 0x100, 0x1000, 0xff));
+	return valid_with_segment(ELFCLASS32, elf_load_seg(0x100, 0x100, 0x1000, 0xff));
 }
 
 /* -l, 2 MiB of RAM: one byte past the end. */
 static size_t leaves_ram(void)
 {
-	return valid_with_segment(ELFCLASS64, load_seg(0x100, 0x100, 0x1ff000, 0x1001));
+	return valid_with_segment(ELFCLASS64, elf_load_seg(0x100, 0x100, 0x1ff000, 0x1001));
 }
 
 /* -l: p_paddr + p_memsz wraps around 64 bits. */
 static size_t range_wraps(void)
 {
-	return valid_with_segment(ELFCLASS64, load_seg(
+	return valid_with_segment(ELFCLASS64, elf_load_seg(
 		0x100, 0x100, UINT64_C(0xfffffffffffff000), 0x2000));
 }
 
 /* -l: one byte into the hypervisor area. */
 static size_t hv_overlap(void)
 {
-	return valid_with_segment(ELFCLASS64, load_seg(
+	return valid_with_segment(ELFCLASS64, elf_load_seg(
 		0x100, 0x100, HV_AREA_START - 0x1000, 0x1001));
 }
 
@@ -131,8 +125,8 @@ static size_t hv_overlap(void)
 static size_t segments_overlap(void)
 {
 	const struct elf_seg segs[] = {
-		load_seg(0x100, 0x100, 0x1000, 0x180),
-		load_seg(0x100, 0x10, 0x1100, 0x10),
+		elf_load_seg(0x100, 0x100, 0x1000, 0x180),
+		elf_load_seg(0x100, 0x10, 0x1100, 0x10),
 	};
 	struct elf_spec spec;
 
@@ -197,7 +191,7 @@ static size_t entry_beyond_reach(void)
 	struct elf_spec spec;
 
 	elf_spec_valid(&spec, ELFCLASS32);
-	spec.segs[0] = load_seg(0x100, 0x100, HV_AREA_END, 0x100);
+	spec.segs[0] = elf_load_seg(0x100, 0x100, HV_AREA_END, 0x100);
 	spec.entry = HV_AREA_END;
 	return built(&spec);
 }

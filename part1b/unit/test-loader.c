@@ -109,12 +109,6 @@ static size_t build_with_segment(uint8_t elf_class, struct elf_seg seg)
 	return build(&spec);
 }
 
-static struct elf_seg load_seg(uint64_t offset, uint64_t filesz,
-			       uint64_t paddr, uint64_t memsz)
-{
-	return (struct elf_seg){ PT_LOAD, offset, filesz, paddr, memsz };
-}
-
 /* ---- images that load ---- */
 
 /* elf_spec_valid: file [0x100, 0x200) to 0x1000, then 0x80 zeros. */
@@ -160,8 +154,8 @@ static void elf_loads_several_segments_and_skips_other_headers(void)
 {
 	const struct elf_seg segs[] = {
 		{ PT_NOTE, UINT64_MAX, UINT64_MAX, UINT64_MAX, 1 },
-		load_seg(0x100, 0x80, 0x2000, 0x80),
-		load_seg(0x180, 0x80, HV_AREA_END, 0x1000),
+		elf_load_seg(0x100, 0x80, 0x2000, 0x80),
+		elf_load_seg(0x180, 0x80, HV_AREA_END, 0x1000),
 	};
 
 	for (uint8_t elf_class = ELFCLASS32; elf_class <= ELFCLASS64; elf_class++) {
@@ -185,8 +179,8 @@ static void elf_loads_several_segments_and_skips_other_headers(void)
 static void elf_segments_may_touch_the_hypervisor_area(void)
 {
 	const struct elf_seg segs[] = {
-		load_seg(0x100, 0x100, HV_AREA_START - 0x1000, 0x1000),
-		load_seg(0x100, 0x100, HV_AREA_END, RAM_SIZE - HV_AREA_END),
+		elf_load_seg(0x100, 0x100, HV_AREA_START - 0x1000, 0x1000),
+		elf_load_seg(0x100, 0x100, HV_AREA_END, RAM_SIZE - HV_AREA_END),
 	};
 	struct elf_spec spec;
 	struct load_result r;
@@ -220,7 +214,7 @@ static void elf_with_64_segments_loads(void)
 	elf_spec_valid(&spec, ELFCLASS64);
 	spec.phnum = 64;
 	for (unsigned i = 0; i < 64; i++)
-		spec.segs[i] = load_seg(0x1000, 0x10, 0x10000 + i * 0x10, 0x10);
+		spec.segs[i] = elf_load_seg(0x1000, 0x10, 0x10000 + i * 0x10, 0x10);
 	spec.entry = 0x10000;
 	spec.file_size = 0x1010;
 	r = load(LONG, build(&spec));
@@ -301,7 +295,7 @@ static void truncated_program_header_table(void)
 	/* The second header ends past the end of the file. */
 	elf_spec_valid(&spec, ELFCLASS64);
 	spec.phnum = 2;
-	spec.segs[1] = load_seg(0x100, 0, 0x3000, 0x10);
+	spec.segs[1] = elf_load_seg(0x100, 0, 0x3000, 0x10);
 	build(&spec);
 	r = load(LONG, sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr) + 20);
 	expect_refused(&r, "truncated program header table");
@@ -338,20 +332,20 @@ static void segment_file_range_outside_the_file(void)
 	struct load_result r;
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
-					  load_seg(0x100, 0x101, 0x1000, 0x200)));
+					  elf_load_seg(0x100, 0x101, 0x1000, 0x200)));
 	expect_refused(&r, "program header 0: file range 0x100+0x101 lies outside the "
 		       "file (512 bytes)");
 	r = load(LONG, build_with_segment(ELFCLASS64,
-					  load_seg(0x201, 0, 0x1000, 0x200)));
+					  elf_load_seg(0x201, 0, 0x1000, 0x200)));
 	expect_refused(&r, "program header 0: file range 0x201+0x0 lies outside the "
 		       "file (512 bytes)");
 	/* offset + filesz wraps around 64 bits. */
-	r = load(LONG, build_with_segment(ELFCLASS64, load_seg(
+	r = load(LONG, build_with_segment(ELFCLASS64, elf_load_seg(
 		UINT64_C(0xffffffffffffff00), 0x200, 0x1000, 0x200)));
 	expect_refused(&r, "program header 0: file range 0xffffffffffffff00+0x200 lies "
 		       "outside the file (512 bytes)");
 	/* ... and around 32 bits, for a loader that would add in 32 bits. */
-	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
+	r = load(PROTECTED, build_with_segment(ELFCLASS32, elf_load_seg(
 		0xffffff00, 0x200, 0x1000, 0x200)));
 	expect_refused(&r, "program header 0: file range 0xffffff00+0x200 lies outside "
 		       "the file (512 bytes)");
@@ -360,7 +354,7 @@ static void segment_file_range_outside_the_file(void)
 static void segment_filesz_above_memsz(void)
 {
 	struct load_result r = load(PROTECTED, build_with_segment(ELFCLASS32,
-		load_seg(0x100, 0x100, 0x1000, 0xff)));
+		elf_load_seg(0x100, 0x100, 0x1000, 0xff)));
 
 	expect_refused(&r, "program header 0: p_filesz 0x100 > p_memsz 0xff");
 }
@@ -370,24 +364,24 @@ static void segment_leaving_guest_ram(void)
 	struct load_result r;
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
-		 load_seg(0x100, 0x100, RAM_SIZE - 0x1000, 0x1001)));
+		 elf_load_seg(0x100, 0x100, RAM_SIZE - 0x1000, 0x1001)));
 	expect_refused(&r, "program header 0: guest range 0x1ff000+0x1001 leaves guest "
 		       "RAM (0x200000 bytes)");
 	r = load(LONG, build_with_segment(ELFCLASS64,
-		 load_seg(0x100, 0x100, 0x40000000, 0x100)));
+		 elf_load_seg(0x100, 0x100, 0x40000000, 0x100)));
 	expect_refused(&r, "program header 0: guest range 0x40000000+0x100 leaves guest "
 		       "RAM (0x200000 bytes)");
 	/* paddr + memsz wraps around 64 bits. */
-	r = load(LONG, build_with_segment(ELFCLASS64, load_seg(
+	r = load(LONG, build_with_segment(ELFCLASS64, elf_load_seg(
 		0x100, 0x100, UINT64_C(0xfffffffffffff000), 0x2000)));
 	expect_refused(&r, "program header 0: guest range 0xfffffffffffff000+0x2000 "
 		       "leaves guest RAM (0x200000 bytes)");
-	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
+	r = load(PROTECTED, build_with_segment(ELFCLASS32, elf_load_seg(
 		0x100, 0x100, 0xfffff000, 0x2000)));
 	expect_refused(&r, "program header 0: guest range 0xfffff000+0x2000 leaves "
 		       "guest RAM (0x200000 bytes)");
 	/* memsz alone larger than RAM, from 0. */
-	r = load(PROTECTED, build_with_segment(ELFCLASS32, load_seg(
+	r = load(PROTECTED, build_with_segment(ELFCLASS32, elf_load_seg(
 		0x100, 0x100, 0, 0xffffffff)));
 	expect_refused(&r, "program header 0: guest range 0x0+0xffffffff leaves guest "
 		       "RAM (0x200000 bytes)");
@@ -398,15 +392,15 @@ static void segment_overlapping_the_hypervisor_area(void)
 	struct load_result r;
 
 	r = load(LONG, build_with_segment(ELFCLASS64,
-		 load_seg(0x100, 0x100, HV_AREA_START - 0x1000, 0x1001)));
+		 elf_load_seg(0x100, 0x100, HV_AREA_START - 0x1000, 0x1001)));
 	expect_refused(&r, "program header 0: guest range 0xff000+0x1001 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 	r = load(LONG, build_with_segment(ELFCLASS64,
-		 load_seg(0x100, 0, HV_AREA_END - 1, 1)));
+		 elf_load_seg(0x100, 0, HV_AREA_END - 1, 1)));
 	expect_refused(&r, "program header 0: guest range 0x120fff+0x1 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 	r = load(PROTECTED, build_with_segment(ELFCLASS32,
-		 load_seg(0x100, 0x100, 0, RAM_SIZE)));
+		 elf_load_seg(0x100, 0x100, 0, RAM_SIZE)));
 	expect_refused(&r, "program header 0: guest range 0x0+0x200000 overlaps the "
 		       "hypervisor area 0x100000-0x121000");
 }
@@ -416,9 +410,9 @@ static void segments_overlapping_each_other(void)
 {
 	const struct elf_seg segs[] = {
 		{ PT_NOTE, 0, 0, 0, 0 },
-		load_seg(0x100, 0x100, 0x1000, 0x180),
-		load_seg(0x100, 0x10, 0x3000, 0x10),
-		load_seg(0x100, 0x10, 0x117f, 0x10),
+		elf_load_seg(0x100, 0x100, 0x1000, 0x180),
+		elf_load_seg(0x100, 0x10, 0x3000, 0x10),
+		elf_load_seg(0x100, 0x10, 0x117f, 0x10),
 	};
 	struct elf_spec spec;
 	struct load_result r;
@@ -434,9 +428,9 @@ static void segments_overlapping_each_other(void)
 static void empty_segments_overlap_nothing(void)
 {
 	const struct elf_seg segs[] = {
-		load_seg(0x100, 0x100, 0x1000, 0x180),
-		load_seg(0x100, 0, 0x1080, 0),
-		load_seg(0x100, 0, HV_AREA_START + 0x1000, 0),
+		elf_load_seg(0x100, 0x100, 0x1000, 0x180),
+		elf_load_seg(0x100, 0, 0x1080, 0),
+		elf_load_seg(0x100, 0, HV_AREA_START + 0x1000, 0),
 	};
 	struct elf_spec spec;
 	struct load_result r;
@@ -533,7 +527,7 @@ static void elf_with_65_segments(void)
 	elf_spec_valid(&spec, ELFCLASS32);
 	spec.phnum = 65;
 	for (unsigned i = 0; i < 65; i++)
-		spec.segs[i] = load_seg(0x1000, 0x10, 0x10000 + i * 0x10, 0x10);
+		spec.segs[i] = elf_load_seg(0x1000, 0x10, 0x10000 + i * 0x10, 0x10);
 	spec.file_size = 0x1010;
 	r = load(PROTECTED, build(&spec));
 	expect_refused(&r, "more than 64 PT_LOAD segments");
@@ -563,7 +557,7 @@ static void elf_entry_beyond_the_modes_reach(void)
 	struct load_result r;
 
 	elf_spec_valid(&spec, ELFCLASS32);
-	spec.segs[0] = load_seg(0x100, 0x100, HV_AREA_END, 0x100);
+	spec.segs[0] = elf_load_seg(0x100, 0x100, HV_AREA_END, 0x100);
 	spec.entry = HV_AREA_END;
 	r = load(REAL, build(&spec));
 	expect_refused(&r, "entry point 0x121000 is out of this mode's reach "
