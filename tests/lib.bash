@@ -1,7 +1,16 @@
 # Helpers loaded by every bats file: `load ../../tests/lib`.
+# Written for bats 1.2.1 (Debian 11, Ubuntu 20.04 and 22.04) and later: no
+# `run --separate-stderr`, `run -N` or `bats_require_minimum_version`.
 
-# run --separate-stderr needs bats 1.5 (Debian 12 has 1.8).
-bats_require_minimum_version 1.5.0
+# bats 1.4 added per-test and per-file scratch folders; older bats gets them
+# here, under the folder tests/run makes and removes (or bats' own tmpdir).
+if [ -z "${BATS_TEST_TMPDIR:-}" ]; then
+	BATS_TEST_TMPDIR=$(mktemp -d "${TESTS_SCRATCH:-${BATS_TMPDIR:-/tmp}}/test.XXXXXX")
+fi
+if [ -z "${BATS_FILE_TMPDIR:-}" ]; then
+	BATS_FILE_TMPDIR="${TESTS_SCRATCH:-${BATS_TMPDIR:-/tmp}}/file.$(basename "$BATS_TEST_FILENAME")"
+	mkdir -p "$BATS_FILE_TMPDIR"
+fi
 
 # KVM tests run real VMs. Without a usable /dev/kvm they are skipped, loudly:
 # the runner prints the reason once more in its closing lines.
@@ -9,6 +18,24 @@ require_kvm() {
 	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 		skip "KVM TEST SKIPPED: /dev/kvm is missing or not read-writable"
 	fi
+}
+
+# run_split COMMAND...: bats' `run`, with stdout and stderr apart: $status,
+# $output and $lines hold stdout, $stderr and $stderr_lines hold stderr
+# (what `run --separate-stderr` does in bats 1.5 and later).
+run_split() {
+	local errfile="$BATS_TEST_TMPDIR/run_split.stderr"
+	run stderr_into "$errfile" "$@"
+	stderr=$(cat "$errfile")
+	stderr_lines=()
+	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
+	rm -f "$errfile"
+}
+
+stderr_into() { # FILE COMMAND...
+	local file=$1
+	shift
+	"$@" 2>"$file"
 }
 
 # Fail with the differing lines when "$1" (actual) is not "$2" (expected).

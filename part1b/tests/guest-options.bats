@@ -10,14 +10,14 @@ example_lines() {
 }
 
 @test "the example guest runs as ELF64 in -l and ELF32 in -s and -p, status 0" {
-	run --separate-stderr "$SKVM" --guest "$PART1B/examples/hello64.elf"
+	run_split "$SKVM" --guest "$PART1B/examples/hello64.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 64-bit mode'; example_lines)"
 	assert_equal "$stderr" ""
-	run --separate-stderr "$SKVM" -s --guest "$PART1B/examples/hello32.elf"
+	run_split "$SKVM" -s --guest "$PART1B/examples/hello32.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing protected mode'; example_lines)"
-	run --separate-stderr "$SKVM" -p --guest "$PART1B/examples/hello32.elf"
+	run_split "$SKVM" -p --guest "$PART1B/examples/hello32.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 32-bit paging'; example_lines)"
 }
@@ -25,20 +25,20 @@ example_lines() {
 @test "a flat binary loads at 0 and starts there" {
 	flat="$BATS_TEST_TMPDIR/hello64.bin"
 	objcopy -O binary "$PART1B/examples/hello64.elf" "$flat"
-	run --separate-stderr "$SKVM" -l --guest "$flat"
+	run_split "$SKVM" -l --guest "$flat"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 64-bit mode'; example_lines)"
 }
 
 @test "an ELF of the wrong class for the mode is refused before it runs" {
-	run --separate-stderr "$SKVM" -l --guest "$PART1B/examples/hello32.elf"
+	run_split "$SKVM" -l --guest "$PART1B/examples/hello32.elf"
 	[ "$status" -eq 2 ]
 	assert_equal "$output" ""
 	assert_equal "$stderr" "simple-kvm: $PART1B/examples/hello32.elf: ELF32 image does not fit this mode, which runs ELF64"
 }
 
 @test "--stats: the total equals HC_numExits as the guest saw it, plus its last two exits" {
-	run --separate-stderr "$SKVM" --stats --guest "$PART1B/examples/hello64.elf"
+	run_split "$SKVM" --stats --guest "$PART1B/examples/hello64.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 64-bit mode'; example_lines)"
 	seen=$(printf '%s\n' "$output" | tail -1)
@@ -54,7 +54,7 @@ example_lines() {
 }
 
 @test "--stats on the embedded demonstration: 27 exits, 4 of them in" {
-	run --separate-stderr "$SKVM" --stats
+	run_split "$SKVM" --stats
 	[ "$status" -eq 0 ]
 	assert_demo_output "Testing 64-bit mode"
 	[[ "$stderr" == "simple-kvm: 27 exits by reason:"* ]]
@@ -66,7 +66,7 @@ example_lines() {
 }
 
 @test "--trace: one stderr line per exit, stdout unchanged" {
-	run --separate-stderr "$SKVM" --trace --guest "$PART1B/examples/hello64.elf"
+	run_split "$SKVM" --trace --guest "$PART1B/examples/hello64.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 64-bit mode'; example_lines)"
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 16 ]

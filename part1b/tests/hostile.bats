@@ -9,7 +9,7 @@ setup() { require_kvm; }
 run_guest() {
 	local name="$1"
 	shift
-	run --separate-stderr "$SKVM" --guest "$GUESTS/$name.elf" "$@"
+	run_split "$SKVM" --guest "$GUESTS/$name.elf" "$@"
 }
 
 expect_refused() {

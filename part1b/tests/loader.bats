@@ -20,7 +20,7 @@ setup() { require_kvm; }
 # expect_refused MODE IMAGE WHY
 expect_refused() {
 	local file="$IMAGES/$2"
-	run --separate-stderr "$SKVM" "$1" --guest "$file"
+	run_split "$SKVM" "$1" --guest "$file"
 	assert_equal "$stderr" "simple-kvm: $file: $3"
 	assert_equal "$output" ""
 	assert_equal "$status" 2
@@ -28,7 +28,7 @@ expect_refused() {
 
 # expect_halts MODE IMAGE BANNER: the image runs, halts, status 0.
 expect_halts() {
-	run --separate-stderr "$SKVM" "$1" --guest "$IMAGES/$2"
+	run_split "$SKVM" "$1" --guest "$IMAGES/$2"
 	assert_equal "$stderr" ""
 	assert_equal "$output" "$3"
 	assert_equal "$status" 0
@@ -43,18 +43,18 @@ expect_halts() {
 }
 
 @test "loader: a missing file" {
-	run --separate-stderr "$SKVM" --guest "$BATS_TEST_TMPDIR/no-such-image"
+	run_split "$SKVM" --guest "$BATS_TEST_TMPDIR/no-such-image"
 	assert_equal "$stderr" "simple-kvm: $BATS_TEST_TMPDIR/no-such-image: No such file or directory"
 	assert_equal "$output" ""
 	assert_equal "$status" 2
 }
 
 @test "loader: a directory, and a character device, are not regular files" {
-	run --separate-stderr "$SKVM" --guest "$BATS_TEST_TMPDIR"
+	run_split "$SKVM" --guest "$BATS_TEST_TMPDIR"
 	assert_equal "$stderr" "simple-kvm: $BATS_TEST_TMPDIR: not a regular file"
 	assert_equal "$output" ""
 	assert_equal "$status" 2
-	run --separate-stderr "$SKVM" --guest /dev/null
+	run_split "$SKVM" --guest /dev/null
 	assert_equal "$stderr" "simple-kvm: /dev/null: not a regular file"
 	assert_equal "$status" 2
 }
@@ -94,7 +94,7 @@ expect_halts() {
 }
 
 @test "loader: the same segment fits in --mem 4M (RAM size is the bound)" {
-	run --separate-stderr "$SKVM" -l --mem 4M --guest "$IMAGES/leaves-ram"
+	run_split "$SKVM" -l --mem 4M --guest "$IMAGES/leaves-ram"
 	# Past the size check, the image is refused for its entry point only.
 	assert_equal "$stderr" "simple-kvm: $IMAGES/leaves-ram: entry point 0x1000 is outside every loaded segment"
 	assert_equal "$status" 2
@@ -150,7 +150,7 @@ expect_halts() {
 
 @test "loader: a FIFO is not a regular file, and opening it does not block" {
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	run --separate-stderr timeout 10 "$SKVM" --guest "$BATS_TEST_TMPDIR/fifo"
+	run_split timeout 10 "$SKVM" --guest "$BATS_TEST_TMPDIR/fifo"
 	[ "$status" -eq 2 ]
 	assert_equal "$output" ""
 	assert_equal "$stderr" "simple-kvm: $BATS_TEST_TMPDIR/fifo: not a regular file"

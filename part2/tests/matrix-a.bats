@@ -14,7 +14,7 @@ io_slice() {
 
 @test "matrix-a: the first 40 lines, through a pipe, are exactly the contract" {
 	require_kvm
-	run --separate-stderr bash -c './matrix-a | head -40'
+	run_split bash -c './matrix-a | head -40'
 	assert_equal "$status" 0
 	neo=$(vmfd_of_load_line "$output" 1)
 	morpheus=$(vmfd_of_load_line "$output" 2)
@@ -32,7 +32,7 @@ io_slice() {
 
 @test "matrix-a: -n stops after N exits, then the summary; status 0" {
 	require_kvm
-	run --separate-stderr ./matrix-a -n 3
+	run_split ./matrix-a -n 3
 	assert_equal "$status" 0
 	neo=$(vmfd_of_load_line "$output" 1)
 	morpheus=$(vmfd_of_load_line "$output" 2)
@@ -51,7 +51,7 @@ $morpheus 1 50.00 1"
 
 @test "matrix-a: --vm runs any number of VMs in turn" {
 	require_kvm
-	run --separate-stderr ./matrix-a -n 6 --vm guest1-a.bin --vm guest2-a.bin --vm guest1-a.bin
+	run_split ./matrix-a -n 6 --vm guest1-a.bin --vm guest2-a.bin --vm guest1-a.bin
 	assert_equal "$status" 0
 	assert_equal "$(grep -c 'Loaded Program with size: 7$' <<<"$output")" 3
 	assert_equal "$(sed -n 's/^VMFD: [0-9]* out port: //p' <<<"$output")" \
@@ -66,7 +66,7 @@ $morpheus 1 50.00 1"
 @test "matrix-a: a guest that halts stops the run with one line and status 1" {
 	require_kvm
 	printf '\xf4' >"$BATS_TEST_TMPDIR/hlt.bin"   # hlt
-	run --separate-stderr ./matrix-a --vm "$BATS_TEST_TMPDIR/hlt.bin"
+	run_split ./matrix-a --vm "$BATS_TEST_TMPDIR/hlt.bin"
 	assert_equal "$status" 1
 	vmfd=$(vmfd_of_load_line "$output" 1)
 	assert_equal "$output" "VMFD: $vmfd, Loaded Program with size: 1
@@ -80,7 +80,7 @@ VMFD: $vmfd stopped running - exit reason: 5"
 @test "matrix-a: default guests are found next to the executable, from any folder" {
 	require_kvm
 	cd "$BATS_TEST_TMPDIR"
-	run --separate-stderr "$BATS_TEST_DIRNAME/../matrix-a" -n 2
+	run_split "$BATS_TEST_DIRNAME/../matrix-a" -n 2
 	assert_equal "$status" 0
 	assert_equal "$(grep -c 'Loaded Program with size: 7$' <<<"$output")" 2
 }

@@ -18,7 +18,7 @@ expected_alternation() {
 
 @test "matrix-b: --quantum 100ms: slices alternate, four lines each, Time grows by a quantum" {
 	require_kvm
-	run --separate-stderr ./matrix-b --quantum 100ms -n 8
+	run_split ./matrix-b --quantum 100ms -n 8
 	assert_equal "$status" 0
 	assert_equal "$(without_times "$output")" "$(expected_alternation "$output" 8)"
 	assert_times_step "$output" 0.1
@@ -26,7 +26,7 @@ expected_alternation() {
 
 @test "matrix-b: the default quantum is one second (--seconds 3: three slices)" {
 	require_kvm
-	run --separate-stderr ./matrix-b --seconds 3
+	run_split ./matrix-b --seconds 3
 	assert_equal "$status" 0
 	assert_equal "$(without_times "$output")" "$(expected_alternation "$output" 3)"
 	assert_times_step "$output" 1
@@ -38,7 +38,7 @@ expected_alternation() {
 	# Line-buffered, the first three lines reach head at once and the
 	# next write (after one quantum) ends matrix-b; fully buffered, head
 	# would wait for the whole 1000-second run and timeout would fire.
-	run --separate-stderr timeout 60 bash -c './matrix-b -n 1000 | head -3'
+	run_split timeout 60 bash -c './matrix-b -n 1000 | head -3'
 	assert_equal "$status" 0
 	vmfd=$(vmfd_of_load_line "$output" 1)
 	assert_equal "${lines[2]}" "VMFD: $vmfd started running"

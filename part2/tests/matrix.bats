@@ -16,7 +16,7 @@ order_of() {
 
 @test "matrix: ten default quanta are N M N N M N N M N N, each printed as in 2b" {
 	require_kvm
-	run --separate-stderr ./matrix -n 10
+	run_split ./matrix -n 10
 	assert_equal "$status" 0
 	assert_equal "$(order_of "$output")" "NMNNMNNMNN"
 	neo=$(vmfd_of_load_line "$output" 1)
@@ -36,7 +36,7 @@ $morpheus 3 30.00 3"
 
 @test "matrix: --quantum 10ms -n 500: measured shares within 1 point of 70/30" {
 	require_kvm
-	run --separate-stderr ./matrix --quantum 10ms -n 500 -q
+	run_split ./matrix --quantum 10ms -n 500 -q
 	assert_equal "$status" 0
 	assert_equal "${#lines[@]}" 2   # -q: the load lines only
 	rows=$(summary_rows "$stderr")
@@ -49,7 +49,7 @@ $morpheus 3 30.00 3"
 
 @test "matrix: three VMs weighted 5:3:2 over 600 slices: within 1.5 points" {
 	require_kvm
-	run --separate-stderr ./matrix --quantum 10ms -n 600 -q \
+	run_split ./matrix --quantum 10ms -n 600 -q \
 		--vm guest1.bin:5 --vm guest2.bin:3 --vm guest1.bin:2
 	assert_equal "$status" 0
 	rows=$(summary_rows "$stderr")

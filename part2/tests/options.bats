@@ -83,11 +83,11 @@ load part2
 # ---- options that work ---------------------------------------------------
 
 @test "--help: usage on stdout, status 0, only the options that apply" {
-	run --separate-stderr ./matrix --help
+	run_split ./matrix --help
 	assert_equal "$status" 0
 	assert_equal "${lines[0]}" "Usage: matrix [OPTION]..."
 	[[ "$output" == *"--quantum DURATION"* && "$output" == *"--vm IMAGE[:WEIGHT]"* ]]
-	run --separate-stderr ./matrix-a -h
+	run_split ./matrix-a -h
 	assert_equal "$status" 0
 	assert_equal "${lines[0]}" "Usage: matrix-a [OPTION]..."
 	[[ "$output" != *"--quantum"* && "$output" == *"--vm IMAGE "* ]]
@@ -95,7 +95,7 @@ load part2
 
 @test "-q: only the load lines on stdout; the summary still on stderr" {
 	require_kvm
-	run --separate-stderr ./matrix-b -q --quantum 1ms -n 20
+	run_split ./matrix-b -q --quantum 1ms -n 20
 	assert_equal "$status" 0
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$(sed -n 2p <<<"$stderr")" \
@@ -106,7 +106,7 @@ load part2
 @test "--trace: a header, then one row per slice, as run and as summed up" {
 	require_kvm
 	trace=$BATS_TEST_TMPDIR/trace.csv
-	run --separate-stderr ./matrix --quantum 1ms -n 30 --trace "$trace"
+	run_split ./matrix --quantum 1ms -n 30 --trace "$trace"
 	assert_equal "$status" 0
 	assert_equal "$(head -1 "$trace")" "vm,start_ns,end_ns"
 	# the rows name the VMs in the order stdout shows them running

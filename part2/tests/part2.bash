@@ -1,6 +1,5 @@
 # Helpers for the part2 bats files: `load part2` after `load ../../tests/lib`.
 
-bats_require_minimum_version 1.5.0
 
 setup() {
 	cd "$BATS_TEST_DIRNAME/.." || return 1
@@ -17,7 +16,7 @@ vmfd_of_load_line() {
 rejects() {
 	local message=$1
 	shift
-	run --separate-stderr "$@"
+	run_split "$@"
 	assert_equal "$status" 2
 	assert_equal "$output" ""
 	assert_equal "$stderr" "$message"
