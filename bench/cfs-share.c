@@ -62,7 +62,7 @@ static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 	static const uint8_t jmp_self[] = { 0xeb, 0xfe };
 	struct kvm_regs regs = { .rip = 0, .rflags = 2 };
 	struct kvm_sregs sregs;
-	struct mini_vm m;
+	struct vm m;
 	cpu_set_t set;
 	char c = 0;
 
@@ -71,22 +71,26 @@ static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		err(1, "sched_setaffinity CPU %d", cpu);
 
-	mini_vm_create(&m);
-	memcpy(m.ram, jmp_self, sizeof(jmp_self));
+	/* The VM module's steps for a real-mode VM, as part2 takes them. */
+	vm_create(&m, kvm_open(NULL));
+	vm_set_tss_and_identity_map(&m);
+	vm_add_ram(&m, MINI_RAM_SIZE, RAM_ANYWHERE);
+	vcpu_create(&m);
+	memcpy(m.guest_ram, jmp_self, sizeof(jmp_self));
 	/* Real mode, as the vCPU comes up, but starting at address 0. */
-	if (ioctl(m.vcpu, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(m.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 	sregs.cs.selector = 0;
 	sregs.cs.base = 0;
-	if (ioctl(m.vcpu, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(m.vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
 		err(1, "KVM_SET_SREGS");
-	if (ioctl(m.vcpu, KVM_SET_REGS, &regs) < 0)
+	if (ioctl(m.vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		err(1, "KVM_SET_REGS");
 
 	if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1)
 		_exit(1);
 	for (;;)
-		if (ioctl(m.vcpu, KVM_RUN, 0) < 0 && errno != EINTR)
+		if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
 			err(1, "KVM_RUN");
 }
 

@@ -38,17 +38,17 @@ int main(int argc, char **argv)
 {
 	int verbose = argc == 3 && strcmp(argv[1], "-v") == 0;
 	unsigned long long exits = 0;
-	struct mini_vm m;
+	struct vm m;
 
 	if (argc != 2 + verbose)
 		errx(2, "usage: kvm-floor [-v] IMAGE");
 	mini_vm_create(&m);
-	load(argv[1 + verbose], m.ram);
+	load(argv[1 + verbose], m.guest_ram);
 	mini_vm_long_mode(&m);
 
 	/* The run loop that only counts. */
 	for (;;) {
-		if (ioctl(m.vcpu, KVM_RUN, 0) < 0)
+		if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0)
 			err(1, "KVM_RUN");
 		exits++;
 		if (m.run->exit_reason == KVM_EXIT_HLT)

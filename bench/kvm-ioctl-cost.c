@@ -19,12 +19,12 @@
 #define BLOCK  200
 #define ROUNDS 15
 
-static struct mini_vm m;
+static struct vm m;
 static int devnull;
 
 static void op_run(void)
 {
-	if (ioctl(m.vcpu, KVM_RUN, 0) < 0)
+	if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0)
 		err(1, "KVM_RUN");
 	if (m.run->exit_reason != KVM_EXIT_IO)
 		errx(1, "exit reason %u", m.run->exit_reason);
@@ -41,7 +41,7 @@ static void op_translate(void)
 {
 	struct kvm_translation tr = { .linear_address = 0x1000 };
 
-	if (ioctl(m.vcpu, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+	if (ioctl(m.vcpu_fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
 		err(1, "KVM_TRANSLATE");
 }
 
@@ -49,7 +49,7 @@ static void op_get_regs(void)
 {
 	struct kvm_regs regs;
 
-	if (ioctl(m.vcpu, KVM_GET_REGS, &regs) < 0)
+	if (ioctl(m.vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		err(1, "KVM_GET_REGS");
 }
 
@@ -57,13 +57,13 @@ static void op_get_sregs(void)
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(m.vcpu, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(m.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 }
 
 static void op_check_extension(void)
 {
-	if (ioctl(m.kvm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0)
+	if (ioctl(m.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0)
 		err(1, "KVM_CHECK_EXTENSION");
 }
 
@@ -85,7 +85,7 @@ static void op_copy_64k(void)
 	static char buf[65536];
 
 	/* What printStr does to the string: find its end, copy it. */
-	const uint8_t *s = m.ram + 0x10000;
+	const uint8_t *s = m.guest_ram + 0x10000;
 	const uint8_t *nul = memchr(s, 0, sizeof(buf) + 1);
 
 	memcpy(buf, s, nul ? (size_t)(nul - s) : sizeof(buf));
@@ -123,13 +123,13 @@ int main(void)
 	double floor_ns;
 
 	mini_vm_create(&m);
-	memcpy(m.ram, guest, sizeof(guest));
-	memset(m.ram + 0x10000, 'x', 65536); /* a 64 KiB string, NUL after */
+	memcpy(m.guest_ram, guest, sizeof(guest));
+	memset(m.guest_ram + 0x10000, 'x', 65536); /* a 64 KiB string, NUL after */
 	mini_vm_long_mode(&m);
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (devnull < 0)
 		err(1, "/dev/null");
-	if (ioctl(m.kvm, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0)
+	if (ioctl(m.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0)
 		ops[1].fn = NULL;
 
 	for (size_t i = 0; i < 3; i++) /* warm up: the first runs fault in */

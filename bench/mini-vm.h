@@ -4,7 +4,8 @@
  * ioctls' results, no hypercalls. Header-only so each runner is one file.
  *
  *   open /dev/kvm, KVM_CREATE_VM, RAM (KVM_SET_USER_MEMORY_REGION),
- *   KVM_CREATE_VCPU + mmap kvm_run, long mode (KVM_SET_SREGS, KVM_SET_REGS)
+ *   KVM_CREATE_VCPU + mmap kvm_run (these from ../common/kvm_vm.c),
+ *   long mode (KVM_SET_SREGS, KVM_SET_REGS)
  *
  * Long mode because the bench guests are built like part1b's 64-bit
  * guest; RAM is identity-mapped with 2 MiB pages, as simple-kvm maps it.
@@ -14,13 +15,12 @@
 
 #include <err.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "hypercall.h"
+#include "kvm_vm.h"
 
 #define MINI_RAM_SIZE  GUEST_RAM_DEFAULT
 
@@ -30,57 +30,28 @@
 #define MINI_PDPT      (HV_PAGE_TABLES + 0x1000)
 #define MINI_PD        (HV_PAGE_TABLES + 0x2000)
 
-struct mini_vm {
-	int kvm, vm, vcpu;
-	uint8_t *ram;
-	struct kvm_run *run;
-};
-
-static inline void mini_vm_create(struct mini_vm *m)
+/*
+ * /dev/kvm, the VM, its RAM and its vCPU, by the steps of the VM module
+ * (../common/kvm_vm.h) and no more: the floor skips what simple-kvm adds
+ * (the pages for Intel's real mode, synced registers, CPUID).
+ */
+static inline void mini_vm_create(struct vm *m)
 {
-	struct kvm_userspace_memory_region region;
-	int run_size;
-
-	m->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (m->kvm < 0)
-		err(1, "/dev/kvm");
-	m->vm = ioctl(m->kvm, KVM_CREATE_VM, 0);
-	if (m->vm < 0)
-		err(1, "KVM_CREATE_VM");
-
-	m->ram = mmap(NULL, MINI_RAM_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->ram == MAP_FAILED)
-		err(1, "mmap guest RAM");
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0, .guest_phys_addr = 0, .memory_size = MINI_RAM_SIZE,
-		.userspace_addr = (uintptr_t)m->ram,
-	};
-	if (ioctl(m->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		err(1, "KVM_SET_USER_MEMORY_REGION");
-
-	m->vcpu = ioctl(m->vm, KVM_CREATE_VCPU, 0);
-	if (m->vcpu < 0)
-		err(1, "KVM_CREATE_VCPU");
-	run_size = ioctl(m->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (int)sizeof(*m->run))
-		err(1, "KVM_GET_VCPU_MMAP_SIZE");
-	m->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, m->vcpu, 0);
-	if (m->run == MAP_FAILED)
-		err(1, "mmap kvm_run");
+	vm_create(m, kvm_open(NULL));
+	vm_add_ram(m, MINI_RAM_SIZE, RAM_ANYWHERE);
+	vcpu_create(m);
 }
 
 /*
  * 64-bit mode at rip 0: a flat code segment (selector 8) and data segment
  * (selector 16), also written to a GDT in guest RAM, and 4-level paging.
  */
-static inline void mini_vm_long_mode(struct mini_vm *m)
+static inline void mini_vm_long_mode(struct vm *m)
 {
-	uint64_t *gdt = (uint64_t *)(m->ram + MINI_GDT);
-	uint64_t *pml4 = (uint64_t *)(m->ram + MINI_PML4);
-	uint64_t *pdpt = (uint64_t *)(m->ram + MINI_PDPT);
-	uint64_t *pd = (uint64_t *)(m->ram + MINI_PD);
+	uint64_t *gdt = (uint64_t *)(m->guest_ram + MINI_GDT);
+	uint64_t *pml4 = (uint64_t *)(m->guest_ram + MINI_PML4);
+	uint64_t *pdpt = (uint64_t *)(m->guest_ram + MINI_PDPT);
+	uint64_t *pd = (uint64_t *)(m->guest_ram + MINI_PD);
 	struct kvm_segment code = {
 		.base = 0, .limit = 0xffffffff, .selector = 8, .type = 0xb,
 		.present = 1, .s = 1, .l = 1, .g = 1,
@@ -99,7 +70,7 @@ static inline void mini_vm_long_mode(struct mini_vm *m)
 	for (uint64_t i = 0; i < MINI_RAM_SIZE >> 21; i++)
 		pd[i] = i << 21 | 0x83;  /* present, writable, 2 MiB page */
 
-	if (ioctl(m->vcpu, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(m->vcpu_fd, KVM_GET_SREGS, &s) < 0)
 		err(1, "KVM_GET_SREGS");
 	s.gdt.base = MINI_GDT;
 	s.gdt.limit = 3 * 8 - 1;
@@ -109,9 +80,9 @@ static inline void mini_vm_long_mode(struct mini_vm *m)
 	s.cr4 = 1u << 5;                                   /* PAE */
 	s.cr0 = 1u | 1u << 4 | 1u << 5 | 1u << 16 | 1u << 31; /* PE ET NE WP PG */
 	s.efer = 1u << 8 | 1u << 10;                        /* LME LMA */
-	if (ioctl(m->vcpu, KVM_SET_SREGS, &s) < 0)
+	if (ioctl(m->vcpu_fd, KVM_SET_SREGS, &s) < 0)
 		err(1, "KVM_SET_SREGS");
-	if (ioctl(m->vcpu, KVM_SET_REGS, &regs) < 0)
+	if (ioctl(m->vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		err(1, "KVM_SET_REGS");
 }
 

@@ -47,6 +47,13 @@ struct hc_gva_to_hva {
  *   0x000400  where the embedded guest stores its result, 42
  *   0x100000  hypervisor area: stack, GDT, page tables, result area
  *   0x121000  end of the hypervisor area; RAM above it is the image's again
+ *
+ * Outside guest RAM (at most 512 MiB), just below 4 GiB: the pages Intel
+ * VMX without "unrestricted guest" needs to run real mode, given to KVM by
+ * the VM module (../common/kvm_vm.h) and never loaded by an image:
+ *
+ *   0xfffbc000  identity-mapped page table (KVM_SET_IDENTITY_MAP_ADDR)
+ *   0xfffbd000  three pages of TSS (KVM_SET_TSS_ADDR), up to 0xfffc0000
  */
 #define GUEST_RESULT_ADDR       0x400
 #define GUEST_RESULT_VALUE      42

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "kvm_names.h"
 #include "run.h"
 #include "time_ns.h"
 #include "timer.h"
@@ -65,9 +66,9 @@ void run_setup(struct run *r, const struct stage *stage, int argc,
 		fprintf(r->trace, "vm,start_ns,end_ns\n");
 	}
 
-	r->kvm_fd = kvm_open();
+	r->kvm_fd = kvm_open(NULL);
 	for (unsigned i = 0; i < r->nvm; i++) {
-		vm_create(&r->vm[i], r->kvm_fd, &image[i]);
+		vm_create_with_image(&r->vm[i], r->kvm_fd, &image[i]);
 		vm_set_signal_mask(&r->vm[i], &inside_run);
 		image_free(&image[i]);
 	}
@@ -137,7 +138,7 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	} else if (!vm_exit_expected(vm)) {
 		warnx("VMFD %d: exit reason %u (%s) is neither an OUT nor a "
 		      "signal; stopping", vm->vm_fd, vm->run->exit_reason,
-		      vm_exit_name(vm->run->exit_reason));
+		      kvm_exit_name(vm->run->exit_reason));
 		r->stop = STOP_UNEXPECTED_EXIT;
 		r->exit_status = 1;
 	}

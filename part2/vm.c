@@ -5,19 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vm.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * Intel runs a real-mode guest as a virtual-8086 task when the CPU lacks
- * "unrestricted guest", and KVM needs three pages of guest-physical space
- * for that task's TSS. They must not overlap RAM; other CPUs ignore them.
- */
-#define TSS_ADDR 0xfffbd000ul
 
 /* The kernel's sigset_t is 64 bits on x86-64; glibc's is larger. */
 #define KERNEL_SIGSET_BYTES 8
@@ -67,21 +57,6 @@ void image_free(struct image *img)
 	img->bytes = NULL;
 }
 
-int kvm_open(void)
-{
-	int kvm_fd, version;
-
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		err(1, "/dev/kvm");
-
-	version = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
-	if (version != KVM_API_VERSION)
-		errx(1, "/dev/kvm speaks API version %d, not %d", version,
-		     KVM_API_VERSION);
-	return kvm_fd;
-}
-
 /* Reset leaves the vCPU at ffff:fff0 (the BIOS entry); point every segment
  * at 0 so the image's first byte is the first instruction. */
 static void vcpu_enter_real_mode(const struct vm *vm)
@@ -107,42 +82,18 @@ static void vcpu_enter_real_mode(const struct vm *vm)
 		err(1, "KVM_SET_REGS");
 }
 
-void vm_create(struct vm *vm, int kvm_fd, const struct image *img)
+/*
+ * The steps of the VM module (../common/kvm_vm.h) a real-mode guest needs:
+ * no CPUID (real-mode code asks for no feature) and no synced registers
+ * (nothing here reads them), so each of the many VMs costs little.
+ */
+void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
 {
-	struct kvm_userspace_memory_region region;
-	int run_size;
-
-	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->vm_fd < 0)
-		err(1, "KVM_CREATE_VM");
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0)
-		err(1, "KVM_SET_TSS_ADDR");
-
-	vm->guest_ram = mmap(NULL, GUEST_RAM_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->guest_ram == MAP_FAILED)
-		err(1, "mmap guest RAM");
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = GUEST_RAM_SIZE,
-		.userspace_addr = (uintptr_t)vm->guest_ram,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		err(1, "KVM_SET_USER_MEMORY_REGION");
+	vm_create(vm, kvm_fd);
+	vm_set_tss_and_identity_map(vm);
+	vm_add_ram(vm, GUEST_RAM_SIZE, RAM_ANYWHERE);
 	memcpy(vm->guest_ram, img->bytes, img->size);
-
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
-		err(1, "KVM_CREATE_VCPU");
-	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (int)sizeof(*vm->run))
-		err(1, "KVM_GET_VCPU_MMAP_SIZE");
-	vm->run_size = run_size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
-		err(1, "mmap kvm_run");
+	vcpu_create(vm);
 	vcpu_enter_real_mode(vm);
 
 	printf("VMFD: %d, Loaded Program with size: %zu\n", vm->vm_fd,
@@ -206,28 +157,4 @@ bool vm_exit_expected(const struct vm *vm)
 	return (run->exit_reason == KVM_EXIT_IO &&
 		run->io.direction == KVM_EXIT_IO_OUT) ||
 	       run->exit_reason == KVM_EXIT_INTR;
-}
-
-const char *vm_exit_name(uint32_t exit_reason)
-{
-#define NAME(reason) [reason] = #reason
-	static const char *const names[] = {
-		NAME(KVM_EXIT_UNKNOWN),  NAME(KVM_EXIT_EXCEPTION),
-		NAME(KVM_EXIT_IO),       NAME(KVM_EXIT_HLT),
-		NAME(KVM_EXIT_MMIO),     NAME(KVM_EXIT_SHUTDOWN),
-		NAME(KVM_EXIT_FAIL_ENTRY), NAME(KVM_EXIT_INTR),
-		NAME(KVM_EXIT_INTERNAL_ERROR),
-	};
-#undef NAME
-	if (exit_reason < ARRAY_SIZE(names) && names[exit_reason])
-		return names[exit_reason];
-	return "an exit these programs do not handle";
-}
-
-void vm_destroy(struct vm *vm)
-{
-	munmap(vm->run, vm->run_size);
-	close(vm->vcpu_fd);
-	munmap(vm->guest_ram, GUEST_RAM_SIZE);
-	close(vm->vm_fd);
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/kvm.h>
+#include "kvm_vm.h"
 
 /* 1 MiB, all that real mode addresses; an image is loaded at its start. */
 #define GUEST_RAM_SIZE (1u << 20)
@@ -23,25 +23,15 @@ struct image {
 	size_t size;
 };
 
-struct vm {
-	int vm_fd;               /* "VMFD" in every printed line */
-	int vcpu_fd;
-	struct kvm_run *run;     /* shared with KVM: why the vCPU stopped */
-	size_t run_size;
-	uint8_t *guest_ram;
-};
-
 /* Reads a flat image; a missing, unreadable, empty or too large file ends
  * the program with one line on stderr and status 2. */
 void image_read(struct image *img, const char *path);
 void image_free(struct image *img);
 
-/* Opens /dev/kvm and checks that it speaks the stable API. */
-int kvm_open(void);
-
-/* Creates the VM, its RAM and its vCPU, loads the image at address 0, puts
- * the vCPU in real mode at 0000:0000 and prints "Loaded Program with size". */
-void vm_create(struct vm *vm, int kvm_fd, const struct image *img);
+/* Creates the VM (its vm_fd is "VMFD" in every printed line), its RAM and
+ * its vCPU, loads the image at address 0, puts the vCPU in real mode at
+ * 0000:0000 and prints "Loaded Program with size". */
+void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img);
 
 /* The signals the thread accepts while the vCPU runs, and only then. */
 void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask);
@@ -56,9 +46,5 @@ void vm_print_exit(const struct vm *vm);
 
 /* True for the exits the programs expect: an OUT, or a signal. */
 bool vm_exit_expected(const struct vm *vm);
-
-const char *vm_exit_name(uint32_t exit_reason);
-
-void vm_destroy(struct vm *vm);
 
 #endif
