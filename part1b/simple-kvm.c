@@ -50,6 +50,7 @@
 
 #define VERSION "simple-kvm 1.0, hypercall ABI v1"
 #define KVM_DEVICE_ENV "SIMPLE_KVM_DEVICE" /* lets tests name another path */
+#define PAGING32_ENV "SIMPLE_KVM_PAGING32" /* real or compat: forces -p's way */
 
 /* Control register and EFER bits the mode setups use. */
 #define CR0_PE   (1u << 0)   /* protected mode */
@@ -391,30 +392,86 @@ static void parse_options(int argc, char **argv, struct options *opt)
 /* ---- the KVM life cycle ---- */
 
 /*
- * Asks a throwaway vCPU whether KVM keeps CR0.PG outside long mode. Not the
- * real one: on kvm-pvm a vCPU once given 32-bit paging shuts down at its
- * next run, whatever it is given after.
+ * Runs a tiny 32-bit paged guest in a throwaway VM, set up as -p sets up
+ * the real one: its code is at guest physical 0 but runs at virtual 4 MiB,
+ * an address that only the page directory maps there (4 MiB is past the
+ * probe's RAM), and halts with PROBE_EAX. Only a KVM that really pages
+ * gets there; one that drops CR0.PG (kvm-pvm does, and logs it) is not run
+ * at all, and one that keeps the bit but cannot run it stops elsewhere.
+ * Not the real VM: on kvm-pvm a vCPU once given 32-bit paging shuts down
+ * at its next run, whatever it is given after.
  */
-static bool kvm_pages_outside_long_mode(struct vm *vm)
-{
-	int probe_vm = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-	int probe_vcpu = probe_vm < 0 ? -1 : ioctl(probe_vm, KVM_CREATE_VCPU, 0);
-	struct kvm_sregs sregs;
-	bool kept = false;
+#define PROBE_ENTRY (4 * MIB)
+#define PROBE_EAX   0x32b17u
+static const uint8_t probe_code[] = {
+	0xb8, PROBE_EAX & 0xff, PROBE_EAX >> 8 & 0xff,  /* mov eax, PROBE_EAX */
+	PROBE_EAX >> 16 & 0xff, PROBE_EAX >> 24,
+	0xf4,                                           /* hlt */
+};
 
-	if (probe_vcpu >= 0 && ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0) {
-		sregs.cr0 = CR0_PE | CR0_ET | CR0_PG;
-		sregs.cr4 = CR4_PSE;
-		sregs.cr3 = HV_PD32;
-		kept = ioctl(probe_vcpu, KVM_SET_SREGS, &sregs) == 0 &&
-		       ioctl(probe_vcpu, KVM_GET_SREGS, &sregs) == 0 &&
-		       (sregs.cr0 & CR0_PG);
+static bool kvm_runs_paged32(int kvm_fd)
+{
+	struct vm probe;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rflags = 0x2, .rsp = HV_STACK_TOP };
+	bool ran = false;
+
+	vm_create(&probe, kvm_fd);
+	vm_set_tss_and_identity_map(&probe);
+	vm_add_ram(&probe, GUEST_RAM_DEFAULT, RAM_ANYWHERE);
+	vcpu_create(&probe);
+	vcpu_set_supported_cpuid(&probe);
+	memcpy(probe.guest_ram, probe_code, sizeof(probe_code));
+
+	if (ioctl(probe.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		err(1, "KVM_GET_SREGS");
+	setup_paged32_mode(&probe, &sregs, &regs);
+	((uint32_t *)(probe.guest_ram + HV_PD32))[PROBE_ENTRY / (4 * MIB)] =
+		0 | PTE_PRESENT | PTE_RW | PTE_PS;
+	regs.rip = PROBE_ENTRY;
+	if (ioctl(probe.vcpu_fd, KVM_SET_SREGS, &sregs) == 0 &&
+	    ioctl(probe.vcpu_fd, KVM_GET_SREGS, &sregs) == 0 &&
+	    (sregs.cr0 & CR0_PG) &&
+	    ioctl(probe.vcpu_fd, KVM_SET_REGS, &regs) == 0 &&
+	    ioctl(probe.vcpu_fd, KVM_RUN, 0) == 0 &&
+	    probe.run->exit_reason == KVM_EXIT_HLT &&
+	    ioctl(probe.vcpu_fd, KVM_GET_REGS, &regs) == 0)
+		ran = (uint32_t)regs.rax == PROBE_EAX;
+	vm_destroy(&probe);
+	return ran;
+}
+
+/*
+ * -p's two ways (SPEC §1.1): real 32-bit paging where the probe guest ran,
+ * else compatibility mode. SIMPLE_KVM_PAGING32=real or =compat forces one,
+ * so that the tests can run the compatibility path on any KVM.
+ */
+static mode_setup_fn choose_paged32_setup(int kvm_fd,
+					  const struct cpu_mode *mode,
+					  bool verbose)
+{
+	const char *forced = getenv(PAGING32_ENV);
+	const char *why;
+	bool real;
+
+	if (forced && *forced) {
+		if (strcmp(forced, "real") != 0 && strcmp(forced, "compat") != 0)
+			errx(2, "%s=%s: give real or compat", PAGING32_ENV,
+			     forced);
+		real = strcmp(forced, "real") == 0;
+		why = real ? "forced by " PAGING32_ENV "=real" :
+			     "forced by " PAGING32_ENV "=compat";
+	} else {
+		real = kvm_runs_paged32(kvm_fd);
+		why = real ? "a 32-bit paged probe guest ran on this KVM" :
+			     "this KVM cannot run 32-bit paging";
 	}
-	if (probe_vcpu >= 0)
-		close(probe_vcpu);
-	if (probe_vm >= 0)
-		close(probe_vm);
-	return kept;
+	if (verbose && real)
+		warnx("-%c runs real 32-bit paging: %s", mode->flag, why);
+	else if (verbose)
+		warnx("-%c runs its 32-bit code in compatibility mode under "
+		      "long mode's page tables: %s", mode->flag, why);
+	return real ? mode->setup : mode->setup_if_no_paging;
 }
 
 /* Puts the vCPU in mode at entry, with the stack at HV_STACK_TOP. */
@@ -429,12 +486,8 @@ static void vcpu_setup(struct vm *vm, const struct cpu_mode *mode,
 		.rsp = HV_STACK_TOP,
 	};
 
-	if (mode->setup_if_no_paging && !kvm_pages_outside_long_mode(vm)) {
-		setup = mode->setup_if_no_paging;
-		if (verbose)
-			warnx("this KVM pages only in long mode: -%c runs its "
-			      "32-bit code in compatibility mode", mode->flag);
-	}
+	if (mode->setup_if_no_paging)
+		setup = choose_paged32_setup(vm->kvm_fd, mode, verbose);
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 	setup(vm, &sregs, &regs);
@@ -479,6 +532,19 @@ static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 
 /* ---- running ---- */
 
+/*
+ * Whether the vCPU holds the state of an x86 reset: rip 0xfff0 in a code
+ * segment of base 0xffff0000 (selector 0xf000), protected mode off. No
+ * guest of simple-kvm can get there by itself: that base exists only
+ * after a reset. kvm_amd resets the vCPU when it reports KVM_EXIT_SHUTDOWN
+ * (a triple fault); other KVMs leave the registers of the fault.
+ */
+static bool vcpu_was_reset(const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	return r->rip == 0xfff0 && s->cs.selector == 0xf000 &&
+	       s->cs.base == 0xffff0000 && !(s->cr0 & CR0_PE);
+}
+
 static void print_registers(struct vm *vm)
 {
 	struct kvm_regs r;
@@ -487,6 +553,11 @@ static void print_registers(struct vm *vm)
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
 	    ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
 		warn("cannot read the registers");
+		return;
+	}
+	if (vcpu_was_reset(&r, &s)) {
+		warnx("the registers at the fault are not available: this KVM "
+		      "reset the vCPU (rip 0xfff0, cs f000)");
 		return;
 	}
 	fprintf(stderr,

@@ -33,3 +33,45 @@ assert_demo_output() {
 	[[ "$hva" =~ ^[1-9][0-9]*$ ]] || { echo "HVA line is '$hva'"; return 1; }
 	assert_equal "$output" "$(printf '%s\n' "$banner"; demo_lines | sed "s/^HVA\$/$hva/")"
 }
+
+# The KVM behind /dev/kvm, told by the module loaded: kvm_amd, kvm_intel,
+# kvm_pvm, or "unknown" when none of them or several are.
+kvm_flavour() {
+	local found=() m
+	for m in kvm_amd kvm_intel kvm_pvm; do
+		[ ! -d "/sys/module/$m" ] || found+=("$m")
+	done
+	if [ "${#found[@]}" -eq 1 ]; then echo "${found[0]}"; else echo unknown; fi
+}
+
+# What -p -v says of the way it ran (SPEC §1.1).
+PAGING32_REAL="simple-kvm: -p runs real 32-bit paging: a 32-bit paged probe guest ran on this KVM"
+PAGING32_COMPAT="simple-kvm: -p runs its 32-bit code in compatibility mode under long mode's page tables: this KVM cannot run 32-bit paging"
+
+# assert_paging32_path LINE: LINE is -p's line for this KVM: real 32-bit
+# paging on kvm_amd and kvm_intel, compatibility mode on kvm-pvm, and on a
+# KVM not known here one of the two.
+assert_paging32_path() {
+	case "$(kvm_flavour)" in
+	kvm_amd | kvm_intel) assert_equal "$1" "$PAGING32_REAL" ;;
+	kvm_pvm) assert_equal "$1" "$PAGING32_COMPAT" ;;
+	*)
+		[ "$1" = "$PAGING32_REAL" ] || [ "$1" = "$PAGING32_COMPAT" ] ||
+			{ echo "not a -p line: '$1'" >&2; return 1; }
+		;;
+	esac
+}
+
+# assert_verbose_stderr MODE: $stderr of a `simple-kvm MODE -v` run that
+# went well is the guest RAM line and, for -p, the line of the way this KVM
+# allows; nothing else.
+assert_verbose_stderr() {
+	local lines=1
+	[[ "${stderr_lines[0]}" =~ ^simple-kvm:\ guest\ RAM:\ [0-9]+\ bytes\ at\ host\ address\ [1-9][0-9]*$ ]] ||
+		{ echo "stderr: $stderr" >&2; return 1; }
+	if [ "$1" = -p ]; then
+		assert_paging32_path "${stderr_lines[1]}" || return 1
+		lines=2
+	fi
+	[ "${#stderr_lines[@]}" -eq "$lines" ] || { echo "stderr: $stderr" >&2; return 1; }
+}

@@ -17,9 +17,10 @@ example_lines() {
 	run_split "$SKVM" -s --guest "$PART1B/examples/hello32.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing protected mode'; example_lines)"
-	run_split "$SKVM" -p --guest "$PART1B/examples/hello32.elf"
+	run_split "$SKVM" -p -v --guest "$PART1B/examples/hello32.elf"
 	[ "$status" -eq 0 ]
 	assert_equal "$output" "$(echo 'Testing 32-bit paging'; example_lines)"
+	assert_verbose_stderr -p
 }
 
 @test "a flat binary loads at 0 and starts there" {

@@ -138,12 +138,24 @@ expect_refused() {
 	assert_equal "$stderr" ""
 }
 
-@test "a triple fault: status 1, stderr names KVM_EXIT_SHUTDOWN with rip and registers" {
+# kvm_amd resets the vCPU when it reports the shutdown, so the registers of
+# the fault are gone there, and simple-kvm must say so rather than print the
+# reset state (SPEC §1.4); kvm_intel and kvm-pvm keep them.
+@test "a triple fault: status 1, stderr names KVM_EXIT_SHUTDOWN with the registers of the fault, or says this KVM reset them" {
 	run_guest triple_fault
 	[ "$status" -eq 1 ]
 	assert_equal "$output" "Testing 64-bit mode"
-	assert_equal "${stderr%%$'\n'*}" "simple-kvm: KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)"
-	[[ "$stderr" == *"rip 0000000000"* && "$stderr" == *"cr3 0000000000110000"* ]]
+	assert_equal "${stderr_lines[0]}" "simple-kvm: KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)"
+	reset_line="simple-kvm: the registers at the fault are not available: this KVM reset the vCPU (rip 0xfff0, cs f000)"
+	flavour=$(kvm_flavour)
+	if [ "$flavour" = kvm_amd ] ||
+	   { [ "$flavour" = unknown ] && [ "${stderr_lines[1]}" = "$reset_line" ]; }; then
+		assert_equal "${stderr_lines[1]}" "$reset_line"
+		[ "${#stderr_lines[@]}" -eq 2 ]
+	else
+		[[ "$stderr" == *"rip 0000000000"* && "$stderr" == *"cr3 0000000000110000"* ]]
+		[[ "$stderr" != *"rip 000000000000fff0"* ]]
+	fi
 }
 
 @test "MMIO outside RAM: status 1, stderr names KVM_EXIT_MMIO and the address" {

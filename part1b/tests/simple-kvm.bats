@@ -31,6 +31,45 @@ setup() { require_kvm; }
 	assert_equal "$stderr" ""
 }
 
+@test "-p -v: the demonstration, run the way this KVM allows (real 32-bit paging on kvm_amd and kvm_intel)" {
+	run_split "$SKVM" -p -v
+	[ "$status" -eq 0 ]
+	assert_demo_output "Testing 32-bit paging"
+	assert_verbose_stderr -p
+}
+
+@test "-p: SIMPLE_KVM_PAGING32=compat runs compatibility mode on any KVM, with the same demonstration" {
+	SIMPLE_KVM_PAGING32=compat run_split "$SKVM" -p -v
+	[ "$status" -eq 0 ]
+	assert_demo_output "Testing 32-bit paging"
+	assert_equal "${stderr_lines[1]}" "simple-kvm: -p runs its 32-bit code in compatibility mode under long mode's page tables: forced by SIMPLE_KVM_PAGING32=compat"
+	[ "${#stderr_lines[@]}" -eq 2 ]
+}
+
+@test "-p: the probe chooses real 32-bit paging exactly where forcing it runs the demonstration" {
+	run_split "$SKVM" -p -v
+	[ "$status" -eq 0 ]
+	probed=${stderr_lines[1]}
+	SIMPLE_KVM_PAGING32=real run_split "$SKVM" -p -v
+	if [ "$probed" = "$PAGING32_REAL" ]; then
+		[ "$status" -eq 0 ]
+		assert_demo_output "Testing 32-bit paging"
+		assert_equal "${stderr_lines[1]}" "simple-kvm: -p runs real 32-bit paging: forced by SIMPLE_KVM_PAGING32=real"
+	else
+		# Where the probe fell back, real 32-bit paging must really fail.
+		assert_equal "$probed" "$PAGING32_COMPAT"
+		[ "$status" -ne 0 ]
+		[[ "$output" != *"IO out: 20"* ]]
+	fi
+}
+
+@test "-p: SIMPLE_KVM_PAGING32 other than real or compat is refused, status 2" {
+	SIMPLE_KVM_PAGING32=paged run_split "$SKVM" -p
+	[ "$status" -eq 2 ]
+	assert_equal "$output" ""
+	assert_equal "$stderr" "simple-kvm: SIMPLE_KVM_PAGING32=paged: give real or compat"
+}
+
 @test "-r prints its banner and exits 0" {
 	run_split "$SKVM" -r
 	[ "$status" -eq 0 ]
@@ -42,6 +81,7 @@ setup() { require_kvm; }
 	for mode in -l -s -p; do
 		run_split "$SKVM" "$mode" -v
 		[ "$status" -eq 0 ]
+		assert_verbose_stderr "$mode"
 		base=$(printf '%s\n' "$stderr" | sed -n 's/^simple-kvm: guest RAM: [0-9]* bytes at host address \([0-9]*\)$/\1/p')
 		[ -n "$base" ]
 		assert_equal "$(printf '%s\n' "$output" | sed -n 8p)" "$((base + 1024))"
