@@ -17,7 +17,8 @@
 #define QUANTUM_MIN_NS (100 * NSEC_PER_USEC)
 #define QUANTUM_MAX_NS (3600 * NSEC_PER_SEC)
 
-enum { OPT_SECONDS = 256, OPT_QUANTUM, OPT_VM, OPT_TRACE, OPT_CHARGE_WALL };
+enum { OPT_SECONDS = 256, OPT_QUANTUM, OPT_VM, OPT_TRACE, OPT_CHARGE_WALL,
+       OPT_PRINT_COUNT };
 
 static const struct option long_options[] = {
 	{ "slices",  required_argument, NULL, 'n' },
@@ -27,8 +28,10 @@ static const struct option long_options[] = {
 	{ "quiet",   no_argument,       NULL, 'q' },
 	{ "trace",   required_argument, NULL, OPT_TRACE },
 	{ "help",    no_argument,       NULL, 'h' },
-	/* Not in --help: today's wall-time charging, for bench/ to compare. */
+	/* Not in --help, for bench/: wall-time charging to compare with, and
+	 * the guests' own loop counts (guest_count.h). */
 	{ "charge-wall", no_argument,   NULL, OPT_CHARGE_WALL },
+	{ "print-count", no_argument,   NULL, OPT_PRINT_COUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -260,6 +263,9 @@ void cli_parse(int argc, char **argv, const struct stage *stage,
 			break;
 		case OPT_CHARGE_WALL:
 			opts->charge_wall = true;
+			break;
+		case OPT_PRINT_COUNT:
+			opts->print_count = true;
 			break;
 		case 'h':
 			usage(stage);

@@ -34,6 +34,7 @@ struct options {
 	uint64_t quantum_ns;            /* --quantum, when the stage preempts */
 	bool quiet;
 	bool charge_wall;               /* the bench's hidden --charge-wall */
+	bool print_count;               /* the bench's hidden --print-count */
 	const char *trace_path;         /* --trace; NULL: none */
 	char default_path[2][PATH_MAX];
 };

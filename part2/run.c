@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "guest_count.h"
 #include "kvm_names.h"
 #include "run.h"
 #include "stamp.h"
@@ -126,6 +127,8 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 int run_finish(struct run *r)
 {
 	summary_print(r, r->start_ns ? now_ns() - r->start_ns : 0);
+	if (r->opts.print_count)
+		guest_count_print(r);
 	if (r->trace && fclose(r->trace) != 0) {
 		warn("%s", r->opts.trace_path);
 		r->exit_status = 1;

@@ -20,18 +20,6 @@ load part2
 	assert_equal "$(awk '$4 != 1' <<<"$rows")" ""
 }
 
-@test "1024 VMs weighted (matrix): the pick reaches every VM" {
-	require_kvm
-	run_split ./matrix -q --quantum 1ms -n 2048 \
-		--vm guest1.bin:1024 $(printf -- '--vm guest2.bin %.0s' {1..1023})
-	assert_equal "$status" 0
-	rows=$(summary_rows "$stderr")
-	assert_equal "$(wc -l <<<"$rows")" 1024
-	# every VM ran; the heavy one about half of the slices
-	assert_equal "$(awk '$4 == 0' <<<"$rows")" ""
-	assert_near "$(awk 'NR == 1 { print $4 }' <<<"$rows")" 1024 64
-}
-
 @test "ulimit -n 64 and 40 VMs: one line naming RLIMIT_NOFILE, status 2, no VM" {
 	run_split bash -c 'ulimit -n 64 && exec ./matrix-a $(printf -- "--vm guest1-a.bin %.0s" {1..40})'
 	assert_equal "$status" 2
