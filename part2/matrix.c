@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 
 		sched_charge(&sched, vm, run_slice(&run, vm));
 	}
+	sched_free(&sched);
 	free(weighed);
 	return run_finish(&run);
 }

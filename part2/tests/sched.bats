@@ -11,6 +11,10 @@ policy_case() {
 	assert_equal "$status" 0
 }
 
+@test "sched: the pick from each weight's heap is the pick of a scan of every VM" {
+	policy_case pick-is-the-scan
+}
+
 @test "sched: equal slices at 7:3 give N M N N M N N M N N in every block of ten" {
 	policy_case default-order
 }
