@@ -68,7 +68,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 
 @test "--seconds 1 with a guest that never exits and no timer (matrix-a): ends at 1 s" {
 	require_kvm
-	run_split timeout 20 ./matrix-a --vm guest1.bin --seconds 1
+	run_split timeout -s KILL 20 ./matrix-a --vm guest1.bin --seconds 1
 	assert_equal "$status" 0
 	vmfd=$(vmfd_of_load_line "$output" 1)
 	assert_equal "$output" "VMFD: $vmfd, Loaded Program with size: 5
@@ -81,7 +81,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 
 @test "--seconds 0.5 with a quantum of 5 s (matrix-b): ends at 0.5 s, in the first slice" {
 	require_kvm
-	run_split timeout 20 ./matrix-b --quantum 5s --seconds 0.5 -q
+	run_split timeout -s KILL 20 ./matrix-b --quantum 5s --seconds 0.5 -q
 	assert_equal "$status" 0
 	assert_equal "$(summary_head "$stderr")" "matrix-b: stopped by --seconds, slices 1"
 	assert_near "$(summary_wall "$stderr")" 0.6 0.1
@@ -92,7 +92,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 # Runs "$@ --trace FILE | head -3" with pipefail: status is the program's.
 through_head_3() {
 	trace=$BATS_TEST_TMPDIR/trace.csv
-	run_split timeout 20 bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
+	run_split timeout -s KILL 20 bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
 }
 
 # The trace $1 has its header and one row per slice of summary stderr $2.
