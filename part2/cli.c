@@ -57,7 +57,7 @@ static void usage(const struct stage *stage)
 		       "the default guests\n");
 	printf("  -q, --quiet            print no per-slice lines\n"
 	       "      --trace FILE       write a CSV row per slice: "
-	       "vm,start_ns,end_ns\n"
+	       "vm,start_ns,end_ns,cpu_ns\n"
 	       "  -h, --help             show this help\n\n"
 	       "Without --slices or --seconds it runs until SIGINT or "
 	       "SIGTERM. Then it\nprints a summary on stderr and exits with "

@@ -385,8 +385,9 @@ static unsigned scan_pick(const struct sched *s)
 	return best;
 }
 
-/* 64 VMs of four weights, and 64 of 64 weights, slices of every kind,
- * VMs added late: after every slice the heap pick is the scan's. */
+/* 32 VMs, growing to 64 (VMs added late), of four weights and of as many
+ * weights as VMs, slices of every kind: after every slice the heap pick is
+ * the scan's. */
 static bool pick_is_the_scan(void)
 {
 	static const uint32_t few[] = { 1, 2, 3, 7 };
