@@ -16,10 +16,10 @@
 
 #include "run.h"
 #include "sched.h"
+#include "unit_cases.h"
 #include "stamp.h"
 #include "time_ns.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define QUANTUM (10 * NSEC_PER_MSEC)
 #define SLICES 3000
 
@@ -121,13 +121,6 @@ static double cpu_share_pct(unsigned vm)
 
 /* ---- the cases ------------------------------------------------------- */
 
-static char why[256];
-
-#define FAIL(...) do {                                          \
-		snprintf(why, sizeof(why), __VA_ARGS__);        \
-		return false;                                   \
-	} while (0)
-
 /* sched receives exactly the CPU time of each slice, and the summary's
  * CPU_S and WALL_S columns hold the two clocks. */
 static bool charges_cpu_time(void)
@@ -175,38 +168,14 @@ static bool wall_charging_is_what_sched_gets_with_charge_wall(void)
 	return true;
 }
 
-static const struct {
-	const char *name;
-	bool (*run)(void);
-} cases[] = {
+static const struct unit_case cases[] = {
 	{ "charges-cpu-time", charges_cpu_time },
 	{ "cpu-shares-exact-on-loaded-host", cpu_shares_exact_on_loaded_host },
 	{ "charge-wall-gives-wall-time",
 	  wall_charging_is_what_sched_gets_with_charge_wall },
 };
 
-static bool run_case(size_t c)
-{
-	bool ok = cases[c].run();
-
-	if (ok)
-		printf("ok - %s\n", cases[c].name);
-	else
-		printf("not ok - %s: %s\n", cases[c].name, why);
-	return ok;
-}
-
 int main(int argc, char **argv)
 {
-	bool all_ok = true;
-
-	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		bool named = argc == 1;
-
-		for (int a = 1; a < argc; a++)
-			named |= strcmp(cases[c].name, argv[a]) == 0;
-		if (named)
-			all_ok &= run_case(c);
-	}
-	return all_ok ? 0 : 1;
+	return unit_cases_main(cases, ARRAY_SIZE(cases), argc, argv);
 }

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "sched.h"
+#include "unit_cases.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define Q 1000000000ull         /* a quantum of one second, in ns */
 #define MAX_VMS 64
 
@@ -100,15 +100,6 @@ static double lag_quanta(const struct trial *t, unsigned vm)
 
 	return (ideal - (double)s->vm[vm].charged_ns) / Q;
 }
-
-/* ---- reporting ------------------------------------------------------- */
-
-static char why[256];
-
-#define FAIL(...) do {                                          \
-		snprintf(why, sizeof(why), __VA_ARGS__);        \
-		return false;                                   \
-	} while (0)
 
 /* ---- the cases ------------------------------------------------------- */
 
@@ -418,10 +409,7 @@ static bool pick_is_the_scan(void)
 	return true;
 }
 
-static const struct {
-	const char *name;
-	bool (*run)(void);
-} cases[] = {
+static const struct unit_case cases[] = {
 	{ "pick-is-the-scan", pick_is_the_scan },
 	{ "default-order", default_order },
 	{ "default-first-block-jitter-extremes",
@@ -436,37 +424,7 @@ static const struct {
 	{ "three-vms-5-3-2", three_vms_5_3_2 },
 };
 
-static bool run_case(size_t c)
-{
-	bool ok = cases[c].run();
-
-	if (ok)
-		printf("ok - %s\n", cases[c].name);
-	else
-		printf("not ok - %s: %s\n", cases[c].name, why);
-	return ok;
-}
-
 int main(int argc, char **argv)
 {
-	bool all_ok = true;
-
-	if (argc == 1) {
-		for (size_t c = 0; c < ARRAY_SIZE(cases); c++)
-			all_ok &= run_case(c);
-		return all_ok ? 0 : 1;
-	}
-	for (int a = 1; a < argc; a++) {
-		size_t c = 0;
-
-		while (c < ARRAY_SIZE(cases) && strcmp(cases[c].name, argv[a]))
-			c++;
-		if (c == ARRAY_SIZE(cases)) {
-			printf("not ok - %s: no such case\n", argv[a]);
-			all_ok = false;
-			continue;
-		}
-		all_ok &= run_case(c);
-	}
-	return all_ok ? 0 : 1;
+	return unit_cases_main(cases, ARRAY_SIZE(cases), argc, argv);
 }

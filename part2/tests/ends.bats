@@ -5,6 +5,15 @@
 load ../../tests/lib
 load part2
 
+# Output $1 is one VM (guest1.bin) loaded and one slice ended by a signal.
+assert_one_interrupted_slice() {
+	vmfd=$(vmfd_of_load_line "$1" 1)
+	assert_equal "$1" "VMFD: $vmfd, Loaded Program with size: 5
+VMFD: $vmfd started running
+VMFD: $vmfd stopped running - exit reason: 10
+VMFD: $vmfd KVM_EXIT_INTR"
+}
+
 # ---- signals during the run: summary, status 0 ---------------------------
 
 @test "SIGINT during KVM_RUN: a guest that never exits, no timer (matrix-a): its one slice ends, summary, status 0" {
@@ -13,11 +22,7 @@ load part2
 	# can end the one KVM_RUN this run makes.
 	interrupt_after INT 'started running' ./matrix-a --vm guest1.bin
 	assert_equal "$status" 0
-	vmfd=$(vmfd_of_load_line "$output" 1)
-	assert_equal "$output" "VMFD: $vmfd, Loaded Program with size: 5
-VMFD: $vmfd started running
-VMFD: $vmfd stopped running - exit reason: 10
-VMFD: $vmfd KVM_EXIT_INTR"
+	assert_one_interrupted_slice "$output"
 	assert_equal "$(summary_head "$stderr")" "matrix-a: stopped by SIGINT, slices 1"
 	assert_equal "$(summary_rows "$stderr" | awk '{ print $1, $4 }')" "$vmfd 1"
 }
@@ -70,11 +75,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 	require_kvm
 	run_split timeout -s KILL 20 ./matrix-a --vm guest1.bin --seconds 1
 	assert_equal "$status" 0
-	vmfd=$(vmfd_of_load_line "$output" 1)
-	assert_equal "$output" "VMFD: $vmfd, Loaded Program with size: 5
-VMFD: $vmfd started running
-VMFD: $vmfd stopped running - exit reason: 10
-VMFD: $vmfd KVM_EXIT_INTR"
+	assert_one_interrupted_slice "$output"
 	assert_equal "$(summary_head "$stderr")" "matrix-a: stopped by --seconds, slices 1"
 	assert_near "$(summary_wall "$stderr")" 1.1 0.1
 }
