@@ -8,12 +8,18 @@
  * KVM leaves in the data area. The same bench guest images run here and
  * in simple-kvm, so the difference is what simple-kvm does per exit.
  *
- *   kvm-floor [-v] IMAGE     -v: the exit count on stderr
+ *   kvm-floor [-v] [-n N] IMAGE   -v: the exit count on stderr
+ *                                 -n: create N VMs first, each with its
+ *                                 RAM and vCPU, and run IMAGE in the last
+ *                                 (the floor of matrix's start-up of N VMs)
  *
  * Exit status 0 when the guest halts, 1 on any other exit or error.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "mini-vm.h"
 
@@ -34,16 +40,38 @@ static void load(const char *path, uint8_t *ram)
 	close(fd);
 }
 
+/* Each mini VM holds three descriptors: /dev/kvm, the VM, the vCPU. */
+static void allow_files(unsigned long vms)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 3 * vms + 16) {
+		lim.rlim_cur = lim.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &lim);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	int verbose = argc == 3 && strcmp(argv[1], "-v") == 0;
 	unsigned long long exits = 0;
+	unsigned long vms = 1;
+	int verbose = 0, opt;
 	struct vm m;
 
-	if (argc != 2 + verbose)
-		errx(2, "usage: kvm-floor [-v] IMAGE");
-	mini_vm_create(&m);
-	load(argv[1 + verbose], m.guest_ram);
+	while ((opt = getopt(argc, argv, "vn:")) != -1) {
+		if (opt == 'v')
+			verbose = 1;
+		else if (opt == 'n' && (vms = strtoul(optarg, NULL, 10)) > 0)
+			continue;
+		else
+			errx(2, "usage: kvm-floor [-v] [-n N] IMAGE");
+	}
+	if (optind != argc - 1)
+		errx(2, "usage: kvm-floor [-v] [-n N] IMAGE");
+	allow_files(vms);
+	for (unsigned long i = 0; i < vms; i++)
+		mini_vm_create(&m);     /* the others stay open until exit */
+	load(argv[optind], m.guest_ram);
 	mini_vm_long_mode(&m);
 
 	/* The run loop that only counts. */

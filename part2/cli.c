@@ -17,7 +17,8 @@
 #define QUANTUM_MIN_NS (100 * NSEC_PER_USEC)
 #define QUANTUM_MAX_NS (3600 * NSEC_PER_SEC)
 
-enum { OPT_SECONDS = 256, OPT_QUANTUM, OPT_VM, OPT_TRACE };
+enum { OPT_SECONDS = 256, OPT_QUANTUM, OPT_VM, OPT_TRACE, OPT_CHARGE_WALL,
+       OPT_PRINT_COUNT };
 
 static const struct option long_options[] = {
 	{ "slices",  required_argument, NULL, 'n' },
@@ -27,6 +28,10 @@ static const struct option long_options[] = {
 	{ "quiet",   no_argument,       NULL, 'q' },
 	{ "trace",   required_argument, NULL, OPT_TRACE },
 	{ "help",    no_argument,       NULL, 'h' },
+	/* Not in --help, for bench/: wall-time charging to compare with, and
+	 * the guests' own loop counts (guest_count.h). */
+	{ "charge-wall", no_argument,   NULL, OPT_CHARGE_WALL },
+	{ "print-count", no_argument,   NULL, OPT_PRINT_COUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -52,11 +57,13 @@ static void usage(const struct stage *stage)
 		       "the default guests\n");
 	printf("  -q, --quiet            print no per-slice lines\n"
 	       "      --trace FILE       write a CSV row per slice: "
-	       "vm,start_ns,end_ns\n"
+	       "vm,start_ns,end_ns,cpu_ns\n"
 	       "  -h, --help             show this help\n\n"
 	       "Without --slices or --seconds it runs until SIGINT or "
 	       "SIGTERM. Then it\nprints a summary on stderr and exits with "
 	       "status 0.\n");
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err(1, "stdout");
 	exit(0);
 }
 
@@ -143,6 +150,16 @@ static uint64_t parse_slices(const char *text)
 	return n;
 }
 
+static void grow_vms(struct options *opts, unsigned room)
+{
+	struct vm_option *vm = reallocarray(opts->vm, room, sizeof(*vm));
+
+	if (!vm || room <= opts->nvm)
+		errx(1, "no memory for %u VMs", room);
+	opts->vm = vm;
+	opts->vm_room = room;
+}
+
 /* IMAGE or IMAGE:WEIGHT. The weight follows the last colon, so an image
  * whose name has a colon needs an explicit weight. */
 static void parse_vm(char *text, const struct stage *stage,
@@ -151,8 +168,8 @@ static void parse_vm(char *text, const struct stage *stage,
 	char *colon = strrchr(text, ':');
 	struct vm_option *vm;
 
-	if (opts->nvm == MAX_VMS)
-		errx(2, "more than %d --vm options", MAX_VMS);
+	if (opts->nvm == opts->vm_room)
+		grow_vms(opts, opts->vm_room ? 2 * opts->vm_room : 8);
 	vm = &opts->vm[opts->nvm];
 	if (!*text || colon == text)
 		errx(2, "--vm '%s': no image", text);
@@ -184,6 +201,7 @@ static void use_default_vms(const struct stage *stage, struct options *opts)
 		err(1, "/proc/self/exe");
 	exe[len] = '\0';
 	dir = dirname(exe);
+	grow_vms(opts, 2);
 	for (int i = 0; i < 2; i++) {
 		snprintf(opts->default_path[i], sizeof(opts->default_path[i]),
 			 "%s/%s", dir, stage->default_image[i]);
@@ -243,6 +261,12 @@ void cli_parse(int argc, char **argv, const struct stage *stage,
 		case OPT_TRACE:
 			opts->trace_path = optarg;
 			break;
+		case OPT_CHARGE_WALL:
+			opts->charge_wall = true;
+			break;
+		case OPT_PRINT_COUNT:
+			opts->print_count = true;
+			break;
 		case 'h':
 			usage(stage);
 			break;
@@ -258,4 +282,10 @@ void cli_parse(int argc, char **argv, const struct stage *stage,
 		errx(2, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (opts->nvm == 0)
 		use_default_vms(stage, opts);
+}
+
+void cli_free(struct options *opts)
+{
+	free(opts->vm);
+	opts->vm = NULL;
 }

@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_VMS 64
-
 struct vm_option {
 	const char *image;
 	uint32_t weight;
@@ -28,17 +26,21 @@ struct stage {
 };
 
 struct options {
-	struct vm_option vm[MAX_VMS];
+	struct vm_option *vm;           /* nvm of them, on the heap */
 	unsigned nvm;
+	unsigned vm_room;
 	uint64_t max_slices;            /* --slices; 0: no limit */
 	uint64_t max_ns;                /* --seconds; 0: no limit */
 	uint64_t quantum_ns;            /* --quantum, when the stage preempts */
 	bool quiet;
+	bool charge_wall;               /* the bench's hidden --charge-wall */
+	bool print_count;               /* the bench's hidden --print-count */
 	const char *trace_path;         /* --trace; NULL: none */
 	char default_path[2][PATH_MAX];
 };
 
 void cli_parse(int argc, char **argv, const struct stage *stage,
 	       struct options *opts);
+void cli_free(struct options *opts);
 
 #endif

@@ -5,8 +5,12 @@
  *
  * Preemption works as in matrix-b. What this stage adds is the choice of
  * the next VM (sched.h), charged with the time each slice really took
- * inside KVM_RUN, so a late signal is paid back later.
+ * inside KVM_RUN (the thread's CPU time there), so a late signal is paid
+ * back later, and time the host gives to other processes is billed to no VM.
  */
+#include <err.h>
+#include <stdlib.h>
+
 #include "run.h"
 #include "sched.h"
 #include "time_ns.h"
@@ -29,11 +33,14 @@ static const struct stage stage = {
 
 int main(int argc, char **argv)
 {
-	struct sched_vm weighed[MAX_VMS];
+	struct sched_vm *weighed;
 	struct sched sched;
 	struct run run;
 
 	run_setup(&run, &stage, argc, argv);
+	weighed = calloc(run.nvm ? run.nvm : 1, sizeof(*weighed));
+	if (!weighed)
+		err(1, "calloc");
 	sched_init(&sched, weighed, run.opts.quantum_ns);
 	for (unsigned i = 0; i < run.nvm; i++)
 		sched_add(&sched, run.opts.vm[i].weight);
@@ -45,5 +52,7 @@ int main(int argc, char **argv)
 
 		sched_charge(&sched, vm, run_slice(&run, vm));
 	}
+	sched_free(&sched);
+	free(weighed);
 	return run_finish(&run);
 }

@@ -22,6 +22,13 @@
  * eligibility rule of EEVDF; without that rule a VM of weight 100 among
  * fifty of weight 1 falls 33 quanta behind. The comparisons are exact,
  * on 128-bit cross products: nothing is rounded away.
+ *
+ * The pick does not look at every VM: among VMs of one weight, both rules
+ * favour the one charged least (eligibility and the deadline grow with the
+ * charge), so each weight keeps its VMs in a heap, least charged first
+ * (ties: lowest index), and the pick compares only the heads, one per
+ * distinct weight. That is the same VM a scan of all of them would choose;
+ * a pick costs O(distinct weights), a charge O(log N).
  */
 #ifndef SCHED_H
 #define SCHED_H
@@ -35,11 +42,22 @@
 struct sched_vm {
 	uint32_t weight;
 	uint64_t charged_ns;
+	unsigned group;             /* the index of its weight's group */
+	unsigned heap_pos;          /* its place in that group's heap */
+};
+
+/* The VMs of one weight, in a binary heap, least charged first. */
+struct sched_group {
+	uint32_t weight;
+	unsigned *heap;             /* VM indices */
+	unsigned n, room;
 };
 
 struct sched {
 	struct sched_vm *vm;        /* the caller's array */
 	unsigned nvm;
+	struct sched_group *group;  /* one per distinct weight */
+	unsigned ngroups, group_room;
 	uint64_t weight_sum;
 	uint64_t charged_sum_ns;
 	uint64_t longest_ns;        /* the longest slice, at least a quantum */
@@ -58,5 +76,8 @@ unsigned sched_pick(const struct sched *s);
 
 /* Charges a VM with the time it really ran. */
 void sched_charge(struct sched *s, unsigned vm, uint64_t ns);
+
+/* Frees the groups (not the caller's array). */
+void sched_free(struct sched *s);
 
 #endif

@@ -15,6 +15,7 @@ static const char *const stop_name[] = {
 	[STOP_SECONDS] = "--seconds",
 	[STOP_SIGINT] = "SIGINT",
 	[STOP_SIGTERM] = "SIGTERM",
+	[STOP_CLOSED_STDOUT] = "a closed stdout",
 	[STOP_UNEXPECTED_EXIT] = "an unexpected exit",
 };
 
@@ -23,32 +24,42 @@ static double percent(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * part / whole : 0.0;
 }
 
+/* What a VM was charged: the CPU time, or the wall time (--charge-wall). */
+static uint64_t charged_ns(const struct run *r, const struct vm_stats *stats)
+{
+	return r->opts.charge_wall ? stats->wall_ns : stats->cpu_ns;
+}
+
 void summary_print(const struct run *r, uint64_t wall_ns)
 {
 	const struct options *opts = &r->opts;
+	const struct vm_stats all = { .cpu_ns = r->cpu_ns,
+				      .wall_ns = r->wall_ns };
 	uint64_t weight_sum = 0;
-	uint64_t outside_ns = wall_ns - r->guest_ns;
+	uint64_t outside_ns = wall_ns > r->wall_ns ? wall_ns - r->wall_ns : 0;
 
 	for (unsigned i = 0; i < r->nvm; i++)
 		weight_sum += opts->vm[i].weight;
 
 	warnx("stopped by %s, slices %llu, wall time %.6f s", stop_name[r->stop],
 	      (unsigned long long)r->slices, (double)wall_ns / NSEC_PER_SEC);
-	warnx("%6s %7s %8s %8s %11s %10s %9s", "VMFD", "WEIGHT", "TARGET%",
-	      "SLICES", "GUEST_S", "ACHIEVED%", "ERROR_PP");
+	warnx("%6s %7s %8s %8s %11s %11s %10s %9s", "VMFD", "WEIGHT",
+	      "TARGET%", "SLICES", "CPU_S", "WALL_S", "ACHIEVED%", "ERROR_PP");
 	for (unsigned i = 0; i < r->nvm; i++) {
+		const struct vm_stats *stats = &r->stats[i];
 		double target = percent(opts->vm[i].weight, weight_sum);
-		double achieved = percent(r->stats[i].guest_ns, r->guest_ns);
+		double achieved = percent(charged_ns(r, stats),
+					  charged_ns(r, &all));
 		double error = achieved - target;
 
 		if (error > -0.005 && error < 0.005)
 			error = 0;      /* no "-0.00" */
 
-		warnx("%6d %7u %8.2f %8llu %11.6f %10.2f %+9.2f",
+		warnx("%6d %7u %8.2f %8llu %11.6f %11.6f %10.2f %+9.2f",
 		      r->vm[i].vm_fd, opts->vm[i].weight, target,
-		      (unsigned long long)r->stats[i].slices,
-		      (double)r->stats[i].guest_ns / NSEC_PER_SEC, achieved,
-		      error);
+		      (unsigned long long)stats->slices,
+		      (double)stats->cpu_ns / NSEC_PER_SEC,
+		      (double)stats->wall_ns / NSEC_PER_SEC, achieved, error);
 	}
 	warnx("overhead: %.2f%% of the wall time was outside KVM_RUN "
 	      "(%.6f s of %.6f s)", percent(outside_ns, wall_ns),

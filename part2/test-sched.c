@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "sched.h"
+#include "unit_cases.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define Q 1000000000ull         /* a quantum of one second, in ns */
 #define MAX_VMS 64
 
@@ -30,6 +30,7 @@ struct trial {
 static void trial_init(struct trial *t, const uint32_t *weights, unsigned n,
 		       uint64_t seed)
 {
+	sched_free(&t->s);
 	memset(t, 0, sizeof(*t));
 	sched_init(&t->s, t->vm, Q);
 	for (unsigned i = 0; i < n; i++)
@@ -100,15 +101,6 @@ static double lag_quanta(const struct trial *t, unsigned vm)
 	return (ideal - (double)s->vm[vm].charged_ns) / Q;
 }
 
-/* ---- reporting ------------------------------------------------------- */
-
-static char why[256];
-
-#define FAIL(...) do {                                          \
-		snprintf(why, sizeof(why), __VA_ARGS__);        \
-		return false;                                   \
-	} while (0)
-
 /* ---- the cases ------------------------------------------------------- */
 
 static const uint32_t defaults[] = { 7, 3 };
@@ -123,7 +115,7 @@ static void block_string(struct trial *t, enum charge charge, char out[11])
 
 static bool default_order(void)
 {
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 	char block[11];
 
 	trial_init(&t, defaults, 2, 0);
@@ -149,7 +141,7 @@ static bool block_is_7_3(const char *block)
 static bool default_first_block_jitter_extremes(void)
 {
 	for (unsigned signs = 0; signs < 1024; signs++) {
-		struct trial t;
+		static struct trial t;   /* static: trial_init frees its last groups */
 		char block[11];
 
 		trial_init(&t, defaults, 2, 0);
@@ -174,7 +166,7 @@ static bool default_first_block_jitter_extremes(void)
 static bool default_blocks_jitter(void)
 {
 	for (uint64_t seed = 1; seed <= 1000; seed++) {
-		struct trial t;
+		static struct trial t;   /* static: trial_init frees its last groups */
 		char block[11];
 
 		trial_init(&t, defaults, 2, seed);
@@ -217,7 +209,7 @@ static bool lag_bound(void)
 		for (enum charge charge = EXACT; charge < CHARGE_KINDS;
 		     charge++) {
 			for (uint64_t seed = 1; seed <= 20; seed++) {
-				struct trial t;
+				static struct trial t;   /* static: trial_init frees its last groups */
 
 				trial_init(&t, configs[c].weight, configs[c].n,
 					   seed);
@@ -254,7 +246,7 @@ static bool long_run_share(void)
 	for (size_t c = 0; c < 2; c++) {
 		for (enum charge charge = JITTER5; charge < CHARGE_KINDS;
 		     charge++) {
-			struct trial t;
+			static struct trial t;   /* static: trial_init frees its last groups */
 
 			trial_init(&t, configs[c].weight, configs[c].n, 42);
 			steps(&t, 100000, charge);
@@ -297,7 +289,7 @@ static bool once_per_period(struct trial *t, unsigned light, int period,
 static bool weights_1_and_1000(void)
 {
 	static const uint32_t w[] = { 1, 1000 };
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 2, 0);
 	return once_per_period(&t, 0, 1001, 20);
@@ -308,7 +300,7 @@ static bool weights_1_and_1000(void)
 static bool light_vm_among_heavy_runs(void)
 {
 	static const uint32_t w[] = { 1000, 1000, 1000, 1 };
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 4, 0);
 	return once_per_period(&t, 3, 3001, 5);
@@ -319,7 +311,7 @@ static bool light_vm_among_heavy_runs(void)
 static bool light_vm_added_late_runs(void)
 {
 	static const uint32_t heavy[] = { 1000, 1000, 1000 };
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, heavy, 3, 7);
 	steps(&t, 10000, JITTER5);
@@ -330,7 +322,7 @@ static bool light_vm_added_late_runs(void)
 static bool equal_weights_take_turns(void)
 {
 	static const uint32_t w[] = { 1, 1, 1 };
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 3, 0);
 	for (int k = 0; k < 300; k++) {
@@ -348,7 +340,7 @@ static bool equal_weights_take_turns(void)
 static bool three_vms_5_3_2(void)
 {
 	static const uint32_t w[] = { 5, 3, 2 };
-	struct trial t;
+	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 3, 3);
 	steps(&t, 600, LATE10);
@@ -362,10 +354,63 @@ static bool three_vms_5_3_2(void)
 	return true;
 }
 
-static const struct {
-	const char *name;
-	bool (*run)(void);
-} cases[] = {
+/* The pick by definition, a scan of every VM: the eligible one due
+ * soonest, the lowest index on a tie. sched_pick looks only at the head of
+ * each weight's heap and must choose the same VM. */
+static unsigned scan_pick(const struct sched *s)
+{
+	typedef unsigned __int128 u128;
+	unsigned best = s->nvm;
+
+	for (unsigned i = 0; i < s->nvm; i++) {
+		const struct sched_vm *v = &s->vm[i], *b = &s->vm[best];
+
+		if ((u128)v->charged_ns * s->weight_sum >
+		    (u128)v->weight * s->charged_sum_ns)
+			continue;
+		if (best == s->nvm ||
+		    ((u128)v->charged_ns + s->longest_ns) * b->weight <
+		    ((u128)b->charged_ns + s->longest_ns) * v->weight)
+			best = i;
+	}
+	return best;
+}
+
+/* 32 VMs, growing to 64 (VMs added late), of four weights and of as many
+ * weights as VMs, slices of every kind: after every slice the heap pick is
+ * the scan's. */
+static bool pick_is_the_scan(void)
+{
+	static const uint32_t few[] = { 1, 2, 3, 7 };
+	static struct trial t;   /* static: trial_init frees its last groups */
+	uint32_t weight[MAX_VMS];
+
+	for (int distinct = 0; distinct < 2; distinct++) {
+		for (enum charge charge = EXACT; charge < CHARGE_KINDS;
+		     charge++) {
+			for (unsigned i = 0; i < MAX_VMS; i++)
+				weight[i] = distinct ? 1 + i * 37 : few[i % 4];
+			trial_init(&t, weight, MAX_VMS / 2, charge + 1);
+			for (int k = 0; k < 20000; k++) {
+				unsigned want = scan_pick(&t.s);
+				unsigned got = sched_pick(&t.s);
+
+				if (got != want)
+					FAIL("%s weights, %s, slice %d: picked "
+					     "%u, the scan %u",
+					     distinct ? "64" : "four",
+					     charge_name[charge], k, got, want);
+				sched_charge(&t.s, got, slice_ns(&t, charge));
+				if (k % 500 == 499 && t.s.nvm < MAX_VMS)
+					sched_add(&t.s, weight[t.s.nvm]);
+			}
+		}
+	}
+	return true;
+}
+
+static const struct unit_case cases[] = {
+	{ "pick-is-the-scan", pick_is_the_scan },
 	{ "default-order", default_order },
 	{ "default-first-block-jitter-extremes",
 	  default_first_block_jitter_extremes },
@@ -379,37 +424,7 @@ static const struct {
 	{ "three-vms-5-3-2", three_vms_5_3_2 },
 };
 
-static bool run_case(size_t c)
-{
-	bool ok = cases[c].run();
-
-	if (ok)
-		printf("ok - %s\n", cases[c].name);
-	else
-		printf("not ok - %s: %s\n", cases[c].name, why);
-	return ok;
-}
-
 int main(int argc, char **argv)
 {
-	bool all_ok = true;
-
-	if (argc == 1) {
-		for (size_t c = 0; c < ARRAY_SIZE(cases); c++)
-			all_ok &= run_case(c);
-		return all_ok ? 0 : 1;
-	}
-	for (int a = 1; a < argc; a++) {
-		size_t c = 0;
-
-		while (c < ARRAY_SIZE(cases) && strcmp(cases[c].name, argv[a]))
-			c++;
-		if (c == ARRAY_SIZE(cases)) {
-			printf("not ok - %s: no such case\n", argv[a]);
-			all_ok = false;
-			continue;
-		}
-		all_ok &= run_case(c);
-	}
-	return all_ok ? 0 : 1;
+	return unit_cases_main(cases, ARRAY_SIZE(cases), argc, argv);
 }

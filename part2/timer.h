@@ -1,12 +1,14 @@
 /*
- * Preemption for matrix-b and matrix: a POSIX timer whose signal ends
- * KVM_RUN every quantum.
+ * The timers of a run: a periodic one whose signal ends KVM_RUN every
+ * quantum (matrix-b and matrix), and a one-shot one whose signal ends it
+ * at the --seconds deadline (all three programs).
  *
- * The signal is blocked in the thread (run.c does that) and unblocked only
- * inside KVM_RUN, through KVM_SET_SIGNAL_MASK. So it never interrupts the
- * host's own code: when it arrives while a guest runs, KVM_RUN returns
- * EINTR with exit reason KVM_EXIT_INTR, and the signal stays pending until
- * run.c consumes it with sigtimedwait before the next KVM_RUN.
+ * Their signals are blocked in the thread (setup.c does that, and installs
+ * their handler) and unblocked only inside KVM_RUN, through
+ * KVM_SET_SIGNAL_MASK. So they never interrupt the host's own code: when
+ * one arrives while a guest runs, KVM_RUN returns EINTR with exit reason
+ * KVM_EXIT_INTR, and the signal stays pending until run.c consumes it with
+ * sigtimedwait before the next KVM_RUN.
  */
 #ifndef TIMER_H
 #define TIMER_H
@@ -15,9 +17,13 @@
 #include <stdint.h>
 
 #define TIMER_SIGNAL SIGALRM
+#define DEADLINE_SIGNAL SIGRTMIN
 
-/* Installs the signal's handler and starts a timer that fires every
- * period_ns, the first time one period from now. */
+/* Starts a timer that fires every period_ns, the first time one period
+ * from now. */
 void timer_start(uint64_t period_ns);
+
+/* Starts a timer that fires once, when CLOCK_MONOTONIC reaches at_ns. */
+void deadline_start(uint64_t at_ns);
 
 #endif

@@ -12,51 +12,6 @@
 /* The kernel's sigset_t is 64 bits on x86-64; glibc's is larger. */
 #define KERNEL_SIGSET_BYTES 8
 
-/* Frees the half-read buffer first, so that exiting leaks nothing. */
-static void image_reject(struct image *img, const char *why)
-{
-	free(img->bytes);
-	img->bytes = NULL;
-	errx(2, "%s: %s", img->path, why);
-}
-
-void image_read(struct image *img, const char *path)
-{
-	ssize_t got;
-	int fd;
-
-	*img = (struct image){ .path = path };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		err(2, "%s", path);
-
-	/* One byte more than the RAM holds tells "too large" from "just
-	 * fits" without trusting st_size, so pipes and devices work too. */
-	img->bytes = malloc(GUEST_RAM_SIZE + 1);
-	if (!img->bytes)
-		err(1, "malloc");
-	do {
-		got = read(fd, img->bytes + img->size,
-			   GUEST_RAM_SIZE + 1 - img->size);
-		if (got > 0)
-			img->size += got;
-	} while (got > 0 && img->size <= GUEST_RAM_SIZE);
-	if (got < 0)
-		image_reject(img, strerror(errno));
-	close(fd);
-
-	if (img->size == 0)
-		image_reject(img, "empty image");
-	if (img->size > GUEST_RAM_SIZE)
-		image_reject(img, "image larger than the VM's 1 MiB of RAM");
-}
-
-void image_free(struct image *img)
-{
-	free(img->bytes);
-	img->bytes = NULL;
-}
-
 /* Reset leaves the vCPU at ffff:fff0 (the BIOS entry); point every segment
  * at 0 so the image's first byte is the first instruction. */
 static void vcpu_enter_real_mode(const struct vm *vm)

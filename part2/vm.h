@@ -13,20 +13,10 @@
 
 #include "kvm_vm.h"
 
+#include "image.h"
+
 /* 1 MiB, all that real mode addresses; an image is loaded at its start. */
 #define GUEST_RAM_SIZE (1u << 20)
-
-/* A guest image read from its file, checked before any VM exists. */
-struct image {
-	const char *path;
-	uint8_t *bytes;
-	size_t size;
-};
-
-/* Reads a flat image; a missing, unreadable, empty or too large file ends
- * the program with one line on stderr and status 2. */
-void image_read(struct image *img, const char *path);
-void image_free(struct image *img);
 
 /* Creates the VM (its vm_fd is "VMFD" in every printed line), its RAM and
  * its vCPU, loads the image at address 0, puts the vCPU in real mode at

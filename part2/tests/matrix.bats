@@ -43,8 +43,8 @@ $morpheus 3 30.00 3"
 	assert_equal "$(awk '{ n += $4 } END { print n }' <<<"$rows")" 500
 	assert_equal "$(awk '{ print $2, $3 }' <<<"$rows")" "7 70.00
 3 30.00"
-	assert_near "$(awk 'NR == 1 { print $6 }' <<<"$rows")" 70 1
-	assert_near "$(awk 'NR == 2 { print $6 }' <<<"$rows")" 30 1
+	assert_near "$(awk 'NR == 1 { print $7 }' <<<"$rows")" 70 1
+	assert_near "$(awk 'NR == 2 { print $7 }' <<<"$rows")" 30 1
 }
 
 @test "matrix: three VMs weighted 5:3:2 over 600 slices: within 1.5 points" {
@@ -56,7 +56,7 @@ $morpheus 3 30.00 3"
 	assert_equal "$(awk '{ print $2, $3 }' <<<"$rows")" "5 50.00
 3 30.00
 2 20.00"
-	assert_near "$(awk 'NR == 1 { print $6 }' <<<"$rows")" 50 1.5
-	assert_near "$(awk 'NR == 2 { print $6 }' <<<"$rows")" 30 1.5
-	assert_near "$(awk 'NR == 3 { print $6 }' <<<"$rows")" 20 1.5
+	assert_near "$(awk 'NR == 1 { print $7 }' <<<"$rows")" 50 1.5
+	assert_near "$(awk 'NR == 2 { print $7 }' <<<"$rows")" 30 1.5
+	assert_near "$(awk 'NR == 3 { print $7 }' <<<"$rows")" 20 1.5
 }

@@ -23,7 +23,7 @@ rejects() {
 }
 
 # The lines of the summary table in stderr $1, without the program's name:
-# "VMFD WEIGHT TARGET% SLICES GUEST_S ACHIEVED% ERROR_PP" rows only.
+# "VMFD WEIGHT TARGET% SLICES CPU_S WALL_S ACHIEVED% ERROR_PP" rows only.
 summary_rows() {
 	sed -n 's/^[a-z-]*: *\([0-9][0-9]* .*\)$/\1/p' <<<"$1"
 }
@@ -63,4 +63,61 @@ assert_times_step() {
 			"$2" "$(awk -v q="$2" 'BEGIN { print q * 0.3 }')"
 		previous=$t
 	done
+}
+
+# Starts "$@" in the background with stdout and stderr in files, waits
+# until stdout has a line matching $2 (up to 10 s), sends signal $1, waits
+# for the end, and sets status, output (stdout) and stderr.
+interrupt_after() {
+	local signal=$1 ready=$2 pid i
+	shift 2
+	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q "$ready" "$BATS_TEST_TMPDIR/out" && break
+		sleep 0.1
+	done
+	sleep 0.2
+	kill "-$signal" "$pid"
+	status=0
+	wait "$pid" || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+}
+
+# Starts "$@" in the background, sends signal $1 after 0.3 s, and fails
+# unless the process is gone within one more second; then sets status,
+# output (stdout) and stderr. For a program stuck in its setup.
+interrupt_stuck() {
+	local signal=$1 pid i
+	shift
+	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.3
+	kill -0 "$pid"          # still there: stuck, as the test wants
+	kill "-$signal" "$pid"
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid" || true
+		echo "still running 1 s after SIG$signal" >&2
+		return 1
+	fi
+	status=0
+	wait "$pid" || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+}
+
+# The first line of summary stderr $1, up to "wall time".
+summary_head() {
+	sed -n '/ stopped by /{s/, wall time .*//p;q}' <<<"$1"
+}
+
+# The wall time of summary stderr $1, in seconds.
+summary_wall() {
+	sed -n '/ stopped by /{s/.*, wall time \([0-9.]*\) s$/\1/p;q}' <<<"$1"
 }

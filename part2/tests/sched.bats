@@ -11,6 +11,10 @@ policy_case() {
 	assert_equal "$status" 0
 }
 
+@test "sched: the pick from each weight's heap is the pick of a scan of every VM" {
+	policy_case pick-is-the-scan
+}
+
 @test "sched: equal slices at 7:3 give N M N N M N N M N N in every block of ten" {
 	policy_case default-order
 }
@@ -55,4 +59,24 @@ policy_case() {
 	run ./test-sched no-such-case
 	assert_equal "$output" "not ok - no-such-case: no such case"
 	assert_equal "$status" 1
+}
+
+# test-charge: run.c and sched.c as matrix.c joins them, over a fake KVM and
+# a fake clock on a loaded host.
+charge_case() {
+	run ./test-charge "$1"
+	assert_equal "$output" "ok - $1"
+	assert_equal "$status" 0
+}
+
+@test "charge: sched receives the CPU time of each slice, not its wall time" {
+	charge_case charges-cpu-time
+}
+
+@test "charge: on a loaded host Neo gets 70% of the CPU time, to half a point" {
+	charge_case cpu-shares-exact-on-loaded-host
+}
+
+@test "charge: --charge-wall (for the bench) charges wall time" {
+	charge_case charge-wall-gives-wall-time
 }
