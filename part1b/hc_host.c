@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -189,6 +190,17 @@ static bool fits_abi(struct hc_host *hc, const struct hypercall *call,
 	return true;
 }
 
+/*
+ * Keeps the reason of the first write to out that failed: stdio sets the
+ * error flag, and errno still holds the write's error (ENOSPC, EPIPE) here,
+ * right after the call that printed.
+ */
+static void note_output_error(struct hc_host *hc)
+{
+	if (!hc->out_errno && ferror(hc->out))
+		hc->out_errno = errno ? errno : EIO;
+}
+
 void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 {
 	const struct hypercall *call = hypercall_at(io->port);
@@ -211,6 +223,7 @@ void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 	if (io->is_out) {
 		memcpy(&value, io->data, io->size);
 		call->serve(hc, call->name, value);
+		note_output_error(hc);
 	} else {
 		value = call->serve(hc, call->name, 0);
 		memcpy(io->data, &value, io->size);

@@ -29,6 +29,7 @@
 #include <inttypes.h>
 #include <linux/kvm.h>
 #include <elf.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -271,6 +272,34 @@ static const struct cpu_mode cpu_modes[] = {
 	},
 };
 
+/* ---- stdout that cannot be written (SPEC §4.7) ---- */
+
+/*
+ * Ends the run at the first failed write to stdout, after --stats (log,
+ * when there is one) printed its table. A reader that closed the pipe
+ * (EPIPE: main ignores SIGPIPE so that the table still prints) ends it the
+ * way it ends every Unix filter, quietly, killed by SIGPIPE: status 141.
+ * Any other error is one stderr line, status 1.
+ */
+static _Noreturn void stdout_failed(int error, struct exit_log *log)
+{
+	if (log)
+		exit_log_finish(log);
+	if (error == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	warnx("cannot write to stdout: %s", strerror(error));
+	_exit(1); /* not exit(): its flush of stdout would fail once more */
+}
+
+/* Sends what is left in stdout's buffer; stops the run if it cannot. */
+static void stdout_flush(struct exit_log *log)
+{
+	if (fflush(stdout) == EOF)
+		stdout_failed(errno, log);
+}
+
 /* ---- command line ---- */
 
 struct options {
@@ -372,8 +401,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_STATS:   opt->stats = true; break;
 		case OPT_TRACE:   opt->trace = true; break;
 		case 'v':         opt->verbose = true; break;
-		case 'h':         usage(stdout); exit(0);
-		case OPT_VERSION: puts(VERSION); exit(0);
+		case 'h':         usage(stdout); stdout_flush(NULL); exit(0);
+		case OPT_VERSION: puts(VERSION); stdout_flush(NULL); exit(0);
 		case ':':
 			usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -577,6 +606,8 @@ static void run_until_halt(struct vm *vm, struct hc_host *hc,
 		hc->exits++;
 		state = serve_exit(vm, hc);
 		exit_log_record(log, vm->run, vm->vcpu_fd);
+		if (hc->out_errno)
+			stdout_failed(hc->out_errno, log);
 	} while (state == GUEST_RUNS);
 
 	if (state == GUEST_FAILED) {
@@ -644,6 +675,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	/* Graders read stdout through pipes: a line must leave when done. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A closed pipe shows as EPIPE, so --stats can still print. */
+	signal(SIGPIPE, SIG_IGN);
 
 	kvm_fd = kvm_open(getenv(KVM_DEVICE_ENV));
 	vm_create(&vm, kvm_fd);
@@ -671,12 +704,14 @@ int main(int argc, char **argv)
 	hc.gva_to_hva_translate = kvm_translate;
 	exit_log_init(&log, opt.stats, opt.trace, stderr);
 
-	puts(opt.mode->banner);
+	if (puts(opt.mode->banner) == EOF)
+		stdout_failed(errno, &log);
 	run_until_halt(&vm, &hc, &log);
 	if (!opt.guest_path)
 		ok = check_result(&vm);
 
 	exit_log_finish(&log);
+	stdout_flush(&log); /* a last line the guest left without '\n' */
 	hc_host_free(&hc);
 	return ok ? 0 : 1;
 }
