@@ -653,7 +653,7 @@ static void load_guest(struct vm *vm, const struct options *opt,
 	char why[256];
 
 	if (opt->guest_path)
-		guest_file_read(opt->guest_path, &file);
+		guest_file_read(opt->guest_path, GUEST_RAM_MAX, &file);
 	if (!image_load(file.bytes, file.size, &target, entry, why, sizeof(why)))
 		errx(2, "%s: %s", opt->guest_path ? opt->guest_path :
 		     "embedded guest", why);
