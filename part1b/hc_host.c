@@ -72,6 +72,11 @@ static uint32_t serve_print_str(struct hc_host *hc, const char *name,
 	return 0;
 }
 
+/* Real mode addresses up to 0xFFFF * 16 + 0xFFFF: the result area too. */
+#define REAL_MODE_END 0x10FFF0
+_Static_assert(HV_RESULT_AREA + HV_RESULT_SLOTS * HV_RESULT_SLOT_SIZE <=
+	       REAL_MODE_END, "a real-mode guest must reach every result");
+
 /*
  * The result area is identity-mapped by the hypervisor's page tables, so a
  * slot's guest physical address is also the guest virtual one returned.

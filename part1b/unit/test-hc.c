@@ -313,7 +313,8 @@ static void num_exits_counts_every_exit_and_this_one(void)
  * the result area (a wrong answer must fail the case, not crash it). */
 static bool in_result_area(uint32_t gva)
 {
-	return gva >= HV_RESULT_AREA && gva <= HV_AREA_END - HV_RESULT_SLOT_SIZE &&
+	return gva >= HV_RESULT_AREA &&
+	       gva <= HV_RESULT_AREA + (HV_RESULT_SLOTS - 1) * HV_RESULT_SLOT_SIZE &&
 	       gva + HV_RESULT_SLOT_SIZE <= fx.ram_size;
 }
 

@@ -191,13 +191,13 @@ void unknown_ports(void)
 
 /*
  * Scribbles over the whole result area, so an old result has no NUL left
- * in its page (the page after it is zero); a new call writes a fresh one.
+ * in it (the rest of its page is zero); a new call writes a fresh one.
  */
 void overwrite_result_area(void)
 {
 	char *first = HC_numExitsByType();
 
-	fill(HV_RESULT_AREA, 'X', 4096);
+	fill(HV_RESULT_AREA, 'X', HV_RESULT_SLOTS * HV_RESULT_SLOT_SIZE);
 	HC_printStr(first);
 	HC_print8bit('\n');
 	HC_printStr(HC_numExitsByType());
