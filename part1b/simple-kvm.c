@@ -489,8 +489,8 @@ static bool kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
  * The same translation, walked in software (soft_mmu.c) with the control
  * registers KVM synced into kvm_run at this exit: a KVM_TRANSLATE costs
  * most of a VM exit on nested KVM, and a long string spans many pages.
- * Where KVM does not sync them, or the mode is one soft_mmu does not
- * walk, it asks KVM_TRANSLATE.
+ * Where KVM does not sync them, for a mode soft_mmu does not walk, and for
+ * the entries whose meaning differs between KVMs, it asks KVM_TRANSLATE.
  */
 static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 {
@@ -503,7 +503,15 @@ static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 					  sregs->cr0, sregs->cr3, sregs->cr4,
 					  sregs->efer))
 		return kvm_translate(ctx, gva, gpa);
-	return soft_mmu_translate(&mmu, gva, gpa);
+	switch (soft_mmu_walk(&mmu, gva, gpa)) {
+	case SOFT_MMU_VALID:
+		return true;
+	case SOFT_MMU_INVALID:
+		return false;
+	case SOFT_MMU_ASK_KVM:
+		break;
+	}
+	return kvm_translate(ctx, gva, gpa);
 }
 
 /* ---- running ---- */
