@@ -1,15 +1,14 @@
 #include <err.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "guest_file.h"
 
-/* No image can fill more than the largest guest RAM, 1 GiB. */
-#define GUEST_FILE_MAX (UINT64_C(1) << 30)
-
-void guest_file_read(const char *path, struct guest_file *file)
+void guest_file_read(const char *path, uint64_t max_size,
+		     struct guest_file *file)
 {
 	struct stat st;
 	uint8_t *bytes;
@@ -24,9 +23,11 @@ void guest_file_read(const char *path, struct guest_file *file)
 		err(2, "%s", path);
 	if (!S_ISREG(st.st_mode))
 		errx(2, "%s: not a regular file", path);
-	if ((uint64_t)st.st_size > GUEST_FILE_MAX)
-		errx(2, "%s: %lld bytes, larger than any guest RAM",
-		     path, (long long)st.st_size);
+	/* By its size, before a byte of it is read. */
+	if ((uint64_t)st.st_size > max_size)
+		errx(2, "%s: %lld bytes, larger than the largest guest RAM "
+		     "(%" PRIu64 " MiB)", path, (long long)st.st_size,
+		     max_size >> 20);
 
 	bytes = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!bytes)

@@ -10,8 +10,13 @@ struct guest_file {
 	size_t size;
 };
 
-/* Reads path, or exits with status 2 and one line saying why it cannot. */
-void guest_file_read(const char *path, struct guest_file *file);
+/*
+ * Reads path, a regular file of at most max_size bytes, or exits with
+ * status 2 and one line saying why it cannot. The size is checked first:
+ * a larger file is refused without reading it.
+ */
+void guest_file_read(const char *path, uint64_t max_size,
+		     struct guest_file *file);
 void guest_file_free(struct guest_file *file);
 
 #endif /* GUEST_FILE_H */

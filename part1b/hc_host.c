@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -70,6 +71,11 @@ static uint32_t serve_print_str(struct hc_host *hc, const char *name,
 		fwrite(hc->str_buf, 1, len, hc->out);
 	return 0;
 }
+
+/* Real mode addresses up to 0xFFFF * 16 + 0xFFFF: the result area too. */
+#define REAL_MODE_END 0x10FFF0
+_Static_assert(HV_RESULT_AREA + HV_RESULT_SLOTS * HV_RESULT_SLOT_SIZE <=
+	       REAL_MODE_END, "a real-mode guest must reach every result");
 
 /*
  * The result area is identity-mapped by the hypervisor's page tables, so a
@@ -189,6 +195,17 @@ static bool fits_abi(struct hc_host *hc, const struct hypercall *call,
 	return true;
 }
 
+/*
+ * Keeps the reason of the first write to out that failed: stdio sets the
+ * error flag, and errno still holds the write's error (ENOSPC, EPIPE) here,
+ * right after the call that printed.
+ */
+static void note_output_error(struct hc_host *hc)
+{
+	if (!hc->out_errno && ferror(hc->out))
+		hc->out_errno = errno ? errno : EIO;
+}
+
 void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 {
 	const struct hypercall *call = hypercall_at(io->port);
@@ -211,6 +228,7 @@ void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 	if (io->is_out) {
 		memcpy(&value, io->data, io->size);
 		call->serve(hc, call->name, value);
+		note_output_error(hc);
 	} else {
 		value = call->serve(hc, call->name, 0);
 		memcpy(io->data, &value, io->size);

@@ -28,6 +28,8 @@ struct hc_host {
 	 * walk the page tables in software. hc_host_init sets mem.translate. */
 	translate_fn gva_to_hva_translate;
 	FILE *out;              /* what the guest prints: stdout */
+	int out_errno;          /* errno of the first failed write to out;
+				 * 0 while every write succeeded */
 	FILE *err;              /* one line per violation: stderr */
 	uint64_t exits;         /* returns of KVM_RUN; the run loop counts */
 	uint64_t io_in;         /* KVM_EXIT_IO exits by direction; */

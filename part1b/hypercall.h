@@ -45,8 +45,12 @@ struct hc_gva_to_hva {
  *   0x000000  images: loaded at 0, entry 0 for flat images; [0, 1 MiB)
  *             is the image's to use freely
  *   0x000400  where the embedded guest stores its result, 42
- *   0x100000  hypervisor area: stack, GDT, page tables, result area
+ *   0x100000  hypervisor area: stack, result area, page tables, GDT
  *   0x121000  end of the hypervisor area; RAM above it is the image's again
+ *
+ * The result area lies below 0x10FFF0, the highest byte real mode can
+ * address (segment 0xFFFF, offset 0xFFFF), so a real-mode guest can read
+ * the strings of numExitsByType too.
  *
  * Outside guest RAM (at most 512 MiB), just below 4 GiB: the pages Intel
  * VMX without "unrestricted guest" needs to run real mode, given to KVM by
@@ -64,16 +68,16 @@ struct hc_gva_to_hva {
 #define HV_STACK_BOTTOM         0x100000
 #define HV_STACK_TOP            0x10F000 /* initial stack pointer; in real
 					  * mode too, as ss:sp 0xFF00:0000 */
-#define HV_GDT                  0x10F000 /* 1 page */
+#define HV_RESULT_AREA          0x10F000 /* numExitsByType strings */
+#define HV_RESULT_SLOTS         16       /* the last 16 results stay valid */
+#define HV_RESULT_SLOT_SIZE     64
 #define HV_PAGE_TABLES          0x110000 /* 16 pages, holding by mode: */
 #define HV_PML4                 0x110000 /*   -l: a PML4, a PDPT and a */
 #define HV_PDPT                 0x111000 /*   page directory of 2 MiB */
 #define HV_PD                   0x112000 /*   pages */
 #define HV_PD32                 0x110000 /*   -p: a page directory of 4 MiB pages */
 #define HV_PAGE_TABLES_END      0x120000
-#define HV_RESULT_AREA          0x120000 /* numExitsByType strings */
-#define HV_RESULT_SLOTS         16       /* the last 16 results stay valid */
-#define HV_RESULT_SLOT_SIZE     64
+#define HV_GDT                  0x120000 /* 1 page */
 #define HV_AREA_END             0x121000
 
 #define GUEST_RAM_DEFAULT       0x200000 /* 2 MiB */

@@ -29,6 +29,7 @@
 #include <inttypes.h>
 #include <linux/kvm.h>
 #include <elf.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -272,6 +273,34 @@ static const struct cpu_mode cpu_modes[] = {
 	},
 };
 
+/* ---- stdout that cannot be written (SPEC §4.7) ---- */
+
+/*
+ * Ends the run at the first failed write to stdout, after --stats (log,
+ * when there is one) printed its table. A reader that closed the pipe
+ * (EPIPE: main ignores SIGPIPE so that the table still prints) ends it the
+ * way it ends every Unix filter, quietly, killed by SIGPIPE: status 141.
+ * Any other error is one stderr line, status 1.
+ */
+static _Noreturn void stdout_failed(int error, struct exit_log *log)
+{
+	if (log)
+		exit_log_finish(log);
+	if (error == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	warnx("cannot write to stdout: %s", strerror(error));
+	_exit(1); /* not exit(): its flush of stdout would fail once more */
+}
+
+/* Sends what is left in stdout's buffer; stops the run if it cannot. */
+static void stdout_flush(struct exit_log *log)
+{
+	if (fflush(stdout) == EOF)
+		stdout_failed(errno, log);
+}
+
 /* ---- command line ---- */
 
 struct options {
@@ -373,8 +402,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_STATS:   opt->stats = true; break;
 		case OPT_TRACE:   opt->trace = true; break;
 		case 'v':         opt->verbose = true; break;
-		case 'h':         usage(stdout); exit(0);
-		case OPT_VERSION: puts(VERSION); exit(0);
+		case 'h':         usage(stdout); stdout_flush(NULL); exit(0);
+		case OPT_VERSION: puts(VERSION); stdout_flush(NULL); exit(0);
 		case ':':
 			usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -513,8 +542,8 @@ static bool kvm_translate(void *ctx, uint64_t gva, uint64_t *gpa)
  * The same translation, walked in software (soft_mmu.c) with the control
  * registers KVM synced into kvm_run at this exit: a KVM_TRANSLATE costs
  * most of a VM exit on nested KVM, and a long string spans many pages.
- * Where KVM does not sync them, or the mode is one soft_mmu does not
- * walk, it asks KVM_TRANSLATE.
+ * Where KVM does not sync them, for a mode soft_mmu does not walk, and for
+ * the entries whose meaning differs between KVMs, it asks KVM_TRANSLATE.
  */
 static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 {
@@ -527,7 +556,15 @@ static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 					  sregs->cr0, sregs->cr3, sregs->cr4,
 					  sregs->efer))
 		return kvm_translate(ctx, gva, gpa);
-	return soft_mmu_translate(&mmu, gva, gpa);
+	switch (soft_mmu_walk(&mmu, gva, gpa)) {
+	case SOFT_MMU_VALID:
+		return true;
+	case SOFT_MMU_INVALID:
+		return false;
+	case SOFT_MMU_ASK_KVM:
+		break;
+	}
+	return kvm_translate(ctx, gva, gpa);
 }
 
 /* ---- running ---- */
@@ -648,6 +685,8 @@ static void run_until_halt(struct vm *vm, struct hc_host *hc,
 		hc->exits++;
 		state = serve_exit(vm, hc);
 		exit_log_record(log, vm->run, vm->vcpu_fd);
+		if (hc->out_errno)
+			stdout_failed(hc->out_errno, log);
 	} while (state == GUEST_RUNS);
 
 	if (state == GUEST_FAILED) {
@@ -693,7 +732,7 @@ static void load_guest(struct vm *vm, const struct options *opt,
 	char why[256];
 
 	if (opt->guest_path)
-		guest_file_read(opt->guest_path, &file);
+		guest_file_read(opt->guest_path, GUEST_RAM_MAX, &file);
 	if (!image_load(file.bytes, file.size, &target, entry, why, sizeof(why)))
 		errx(2, "%s: %s", opt->guest_path ? opt->guest_path :
 		     "embedded guest", why);
@@ -715,6 +754,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	/* Graders read stdout through pipes: a line must leave when done. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A closed pipe shows as EPIPE, so --stats can still print. */
+	signal(SIGPIPE, SIG_IGN);
 
 	kvm_fd = kvm_open(getenv(KVM_DEVICE_ENV));
 	vm_create(&vm, kvm_fd);
@@ -742,12 +783,14 @@ int main(int argc, char **argv)
 	hc.gva_to_hva_translate = kvm_translate;
 	exit_log_init(&log, opt.stats, opt.trace, stderr);
 
-	puts(opt.mode->banner);
+	if (puts(opt.mode->banner) == EOF)
+		stdout_failed(errno, &log);
 	run_until_halt(&vm, &hc, &log);
 	if (!opt.guest_path)
 		ok = check_result(&vm);
 
 	exit_log_finish(&log);
+	stdout_flush(&log); /* a last line the guest left without '\n' */
 	hc_host_free(&hc);
 	return ok ? 0 : 1;
 }

@@ -5,23 +5,42 @@
 #define CR0_PG        (UINT64_C(1) << 31)
 #define CR4_PSE       (UINT64_C(1) << 4)
 #define CR4_PAE       (UINT64_C(1) << 5)
+#define EFER_NXE      (UINT64_C(1) << 11)
 #define EFER_LMA      (UINT64_C(1) << 10)
 
 #define PTE_PRESENT   (UINT64_C(1) << 0)
 #define PTE_PS        (UINT64_C(1) << 7)   /* maps a large page */
+#define PTE_BIT8      (UINT64_C(1) << 8)   /* reserved in non-leaf entries on AMD */
+#define PTE_NX        (UINT64_C(1) << 63)  /* reserved without EFER.NXE */
+
+/* Bits from..to of an entry, inclusive. */
+#define BITS(from, to) ((~UINT64_C(0) >> (63 - (to))) & (~UINT64_C(0) << (from)))
 
 /* 32-bit paging: a table address and a 4 KiB frame take bits 31:12. */
 #define PAGING32_FRAME     UINT64_C(0xfffff000)
 #define PAGING32_4M_FRAME  UINT64_C(0xffc00000)
-/* PSE-36: a 4 MiB page's physical bits 39:32 sit in its PDE's bits 20:13. */
+/* PSE-36 as KVM has it: a 4 MiB page's physical bits 35:32 sit in its
+ * PDE's bits 16:13, and bits 21:17 are reserved. */
 #define PSE36_SHIFT        13
-#define PSE36_MASK         UINT64_C(0xff)
+#define PSE36_MASK         UINT64_C(0xf)
+#define PAGING32_4M_RSVD   BITS(17, 21)
 
 /* 4-level paging: table and frame addresses take bits 51:12, the widest
- * physical address x86-64 defines; bits 63:52 are flags (NX among them). */
-#define LONG_ADDR_MASK     UINT64_C(0x000ffffffffff000)
+ * physical address x86-64 defines; bits 62:52 are ignored, 63 is NX. */
+#define LONG_ADDR_MASK     BITS(12, 51)
 #define LONG_INDEX_MASK    UINT64_C(0x1ff)    /* 512 entries per table */
 #define LONG_LEVELS        4
+/* Physical address bits at or above 36 are reserved on a CPU whose
+ * MAXPHYADDR is lower; every x86-64 CPU has at least 36. */
+#define ABOVE_MIN_MAXPHYADDR BITS(36, 51)
+
+/* One walk's outcome: what the architecture does, and whether a KVM may
+ * answer otherwise (see soft_mmu.h). */
+struct walk {
+	bool valid;
+	bool kvm_dependent;
+	uint64_t gpa;
+};
 
 void soft_mmu_init(struct soft_mmu *mmu, uint8_t *ram, uint64_t ram_size,
 		   enum soft_mmu_mode mode, uint64_t cr3)
@@ -30,6 +49,7 @@ void soft_mmu_init(struct soft_mmu *mmu, uint8_t *ram, uint64_t ram_size,
 		.tables = { .ram = ram, .ram_size = ram_size },
 		.mode = mode,
 		.cr3 = cr3,
+		.nx = true,
 	};
 }
 
@@ -48,6 +68,7 @@ bool soft_mmu_init_from_registers(struct soft_mmu *mmu, uint8_t *ram,
 	else
 		return false;
 	soft_mmu_init(mmu, ram, ram_size, mode, cr3);
+	mmu->nx = (efer & EFER_NXE) != 0;
 	return true;
 }
 
@@ -82,29 +103,37 @@ static bool read_entry(const struct soft_mmu *mmu, uint64_t gpa,
 	return true;
 }
 
-/* Page directory (10 bits of the GVA), then page table (10 bits). */
-static bool walk_paging32(const struct soft_mmu *mmu, uint64_t gva,
-			  uint64_t *gpa)
+/*
+ * Page directory (10 bits of the GVA), then page table (10 bits). Only a
+ * 4 MiB page has reserved bits, the same on every KVM.
+ */
+static struct walk walk_paging32(const struct soft_mmu *mmu, uint64_t gva)
 {
+	struct walk w = { .valid = false };
 	uint64_t pde, pte;
 	uint64_t dir = mmu->cr3 & PAGING32_FRAME;
 
-	if (gva > UINT32_MAX)
-		return false;
+	if (gva > UINT32_MAX) {
+		/* No such linear address; KVM_TRANSLATE drops bits 63:32. */
+		w.kvm_dependent = true;
+		return w;
+	}
 	if (!read_entry(mmu, dir + (gva >> 22) * 4, 4, &pde) ||
 	    !(pde & PTE_PRESENT))
-		return false;
+		return w;
 	if (pde & PTE_PS) {
-		*gpa = (pde & PAGING32_4M_FRAME) |
-		       ((pde >> PSE36_SHIFT) & PSE36_MASK) << 32 |
-		       (gva & ~PAGING32_4M_FRAME);
-		return true;
+		w.valid = !(pde & PAGING32_4M_RSVD);
+		w.gpa = (pde & PAGING32_4M_FRAME) |
+			((pde >> PSE36_SHIFT) & PSE36_MASK) << 32 |
+			(gva & ~PAGING32_4M_FRAME);
+		return w;
 	}
 	if (!read_entry(mmu, (pde & PAGING32_FRAME) + (gva >> 12 & 0x3ff) * 4,
 			4, &pte) || !(pte & PTE_PRESENT))
-		return false;
-	*gpa = (pte & PAGING32_FRAME) | (gva & ~PAGING32_FRAME);
-	return true;
+		return w;
+	w.valid = true;
+	w.gpa = (pte & PAGING32_FRAME) | (gva & ~PAGING32_FRAME);
+	return w;
 }
 
 /* Bits 63:47 of a long-mode address are all copies of bit 47. */
@@ -116,50 +145,96 @@ static bool is_canonical(uint64_t gva)
 }
 
 /*
+ * The bits every KVM reserves in a 4-level entry at level (0: PML4 .. 3:
+ * PT) that maps a page (large) or a table: PS in a PML4 entry, the bits
+ * between a large page's frame and bit 12 (PAT), NX without EFER.NXE.
+ */
+static uint64_t long_reserved(const struct soft_mmu *mmu, unsigned level,
+			      bool large)
+{
+	uint64_t reserved = mmu->nx ? 0 : PTE_NX;
+
+	if (level == 0)
+		reserved |= PTE_PS;
+	else if (level == 1 && large)
+		reserved |= BITS(13, 29);
+	else if (level == 2 && large)
+		reserved |= BITS(13, 20);
+	return reserved;
+}
+
+/*
  * PML4, PDPT, PD, PT: 9 bits of the GVA each. A PDPT entry with PS maps a
  * 1 GiB page and a PD entry with PS a 2 MiB one; in a PML4 entry PS is
- * reserved (the walk fails), in a PT entry bit 7 is PAT, not a size.
+ * reserved, in a PT entry bit 7 is PAT, not a size. A table outside guest
+ * RAM ends the walk (KVM_TRANSLATE fails there too: RAM is the only
+ * memory slot), which also covers table addresses past MAXPHYADDR.
  */
-static bool walk_long(const struct soft_mmu *mmu, uint64_t gva, uint64_t *gpa)
+static struct walk walk_long(const struct soft_mmu *mmu, uint64_t gva)
 {
+	struct walk w = { .valid = false, .kvm_dependent = !is_canonical(gva) };
 	uint64_t table = mmu->cr3 & LONG_ADDR_MASK;
 
-	if (!is_canonical(gva))
-		return false;
+	if (w.kvm_dependent)
+		return w; /* the CPU refuses it; KVM_TRANSLATE walks it */
 	for (unsigned level = 0; level < LONG_LEVELS; level++) {
 		unsigned shift = 39 - 9 * level;
 		uint64_t page_mask = (UINT64_C(1) << shift) - 1;
 		uint64_t entry;
-		bool maps_page;
+		bool large;
 
 		if (!read_entry(mmu, table + (gva >> shift & LONG_INDEX_MASK) * 8,
 				8, &entry) || !(entry & PTE_PRESENT))
-			return false;
-		if (level == 0 && (entry & PTE_PS))
-			return false;
-		maps_page = level == LONG_LEVELS - 1 || (entry & PTE_PS);
-		if (maps_page) {
-			/* In a large page, bit 12 is PAT: masked with the offset. */
-			*gpa = (entry & LONG_ADDR_MASK & ~page_mask) | (gva & page_mask);
-			return true;
+			return (struct walk){ .valid = false };
+		large = level > 0 && level < LONG_LEVELS - 1 && (entry & PTE_PS);
+		if (entry & long_reserved(mmu, level, large))
+			return (struct walk){ .valid = false };
+		if (level < 2 && !large && (entry & PTE_BIT8))
+			w.kvm_dependent = true;       /* reserved on AMD */
+		if (large || level == LONG_LEVELS - 1) {
+			/* 1 GiB pages exist on some KVMs only; the frame may
+			 * lie past this KVM's MAXPHYADDR. In a large page,
+			 * bit 12 is PAT: masked with the offset. */
+			w.kvm_dependent |= level == 1 ||
+					   (entry & ABOVE_MIN_MAXPHYADDR);
+			w.valid = true;
+			w.gpa = (entry & LONG_ADDR_MASK & ~page_mask) |
+				(gva & page_mask);
+			return w;
 		}
 		table = entry & LONG_ADDR_MASK;
 	}
-	return false; /* not reached: the last level always maps a page */
+	return (struct walk){ .valid = false }; /* not reached */
+}
+
+static struct walk walk(const struct soft_mmu *mmu, uint64_t gva)
+{
+	switch (mmu->mode) {
+	case SOFT_MMU_IDENTITY:
+		return (struct walk){ .valid = true, .gpa = gva };
+	case SOFT_MMU_PAGING32:
+		return walk_paging32(mmu, gva);
+	case SOFT_MMU_LONG:
+		return walk_long(mmu, gva);
+	}
+	return (struct walk){ .valid = false };
+}
+
+enum soft_mmu_answer soft_mmu_walk(const struct soft_mmu *mmu, uint64_t gva,
+				   uint64_t *gpa)
+{
+	struct walk w = walk(mmu, gva);
+
+	*gpa = w.gpa;
+	if (w.kvm_dependent)
+		return SOFT_MMU_ASK_KVM;
+	return w.valid ? SOFT_MMU_VALID : SOFT_MMU_INVALID;
 }
 
 bool soft_mmu_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 {
-	const struct soft_mmu *mmu = ctx;
+	struct walk w = walk(ctx, gva);
 
-	switch (mmu->mode) {
-	case SOFT_MMU_IDENTITY:
-		*gpa = gva;
-		return true;
-	case SOFT_MMU_PAGING32:
-		return walk_paging32(mmu, gva, gpa);
-	case SOFT_MMU_LONG:
-		return walk_long(mmu, gva, gpa);
-	}
-	return false;
+	*gpa = w.gpa;
+	return w.valid;
 }

@@ -1,167 +1,226 @@
 # Hostile guests (tests/guests/hostile.c): each abuses the ABI once, then
 # prints "still running". simple-kvm must refuse the abuse with one stderr
 # line, print nothing from outside guest RAM, and let the guest go on.
+# Each runs in every mode where it makes sense: -l (the 64-bit build),
+# -s and -p (the 32-bit build, tests/guests/32/); real mode has its own
+# guest, tests/real-mode.bats.
 load common
 
 setup() { require_kvm; }
 
-# run_guest NAME [simple-kvm options...]
+banner_of() {
+	case "$1" in
+	-l) echo "Testing 64-bit mode" ;;
+	-p) echo "Testing 32-bit paging" ;;
+	-s) echo "Testing protected mode" ;;
+	esac
+}
+
+# run_guest NAME MODE [simple-kvm options...]
 run_guest() {
-	local name="$1"
-	shift
-	run_split "$SKVM" --guest "$GUESTS/$name.elf" "$@"
+	local name="$1" mode="$2" image
+	shift 2
+	image="$GUESTS/$name.elf"
+	[ "$mode" = -l ] || image="$GUESTS/32/$name.elf"
+	run_split "$SKVM" "$mode" --guest "$image" "$@"
+	MODE=$mode
 }
 
-expect_refused() {
+# expect_run [STDOUT [STDERR]]: status 0; stdout is the banner, STDOUT
+# and "still running"; stderr is STDERR.
+expect_run() {
+	assert_equal "$stderr" "${2:-}"
+	assert_equal "$output" "$(printf '%s\n%sstill running' "$(banner_of "$MODE")" "${1:-}")"
 	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\nstill running')"
-	assert_equal "$stderr" "$1"
 }
 
-@test "printStr of an unmapped address" {
-	run_guest printstr_unmapped
-	expect_refused "simple-kvm: HC_printStr: string at GVA 0x400000: not mapped"
-}
+expect_refused() { expect_run "" "$1"; }
 
-@test "printStr of a mapped page that lies outside guest RAM" {
-	run_guest printstr_outside_ram
+@test "printStr of an unmapped address (without paging: outside RAM)" {
+	for mode in -l -p; do
+		run_guest printstr_unmapped $mode
+		expect_refused "simple-kvm: HC_printStr: string at GVA 0x400000: not mapped"
+	done
+	run_guest printstr_unmapped -s
 	expect_refused "simple-kvm: HC_printStr: string at GVA 0x400000: outside guest RAM"
 }
 
+@test "printStr of a mapped page that lies outside guest RAM" {
+	for mode in -l -p; do
+		run_guest printstr_outside_ram $mode
+		expect_refused "simple-kvm: HC_printStr: string at GVA 0x400000: outside guest RAM"
+	done
+}
+
 @test "printStr of a string not terminated before the end of RAM" {
-	run_guest printstr_unterminated
-	expect_refused "simple-kvm: HC_printStr: string at GVA 0x1fff00: no NUL within guest RAM and 1 MiB"
+	for mode in -l -p -s; do
+		run_guest printstr_unterminated $mode
+		expect_refused "simple-kvm: HC_printStr: string at GVA 0x1fff00: no NUL within guest RAM and 1 MiB"
+	done
 }
 
 @test "printStr of a string longer than 1 MiB, all inside RAM" {
-	run_guest printstr_too_long --mem 4M
-	expect_refused "simple-kvm: HC_printStr: string at GVA 0x200000: no NUL within guest RAM and 1 MiB"
+	for mode in -l -p -s; do
+		run_guest printstr_too_long $mode --mem 4M
+		expect_refused "simple-kvm: HC_printStr: string at GVA 0x200000: no NUL within guest RAM and 1 MiB"
+	done
 }
 
 @test "printStr of a string whose address + length wraps past 4 GiB" {
-	run_guest printstr_wraps
-	expect_refused "simple-kvm: HC_printStr: string at GVA 0xffffff00: address + length wraps around"
+	for mode in -l -p; do
+		run_guest printstr_wraps $mode
+		expect_refused "simple-kvm: HC_printStr: string at GVA 0xffffff00: address + length wraps around"
+	done
 }
 
 @test "printStr across a page boundary onto a non-adjacent physical page" {
-	run_guest printstr_split_pages
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\nHello, pages!\nstill running')"
-	assert_equal "$stderr" ""
+	for mode in -l -p; do
+		run_guest printstr_split_pages $mode
+		expect_run $'Hello, pages!\n'
+	done
+}
+
+@test "printStr and gvaToHva through a large page with a reserved bit: refused, as the CPU does" {
+	for mode in -l -p; do
+		run_guest printstr_reserved_bit $mode
+		expect_run $'Invalid GVA\n0\n' "simple-kvm: HC_printStr: string at GVA 0x5c0000: not mapped"
+	done
 }
 
 @test "printStr of 64 KiB prints it whole in exactly one exit" {
-	run_guest printstr_64k
-	[ "$status" -eq 0 ]
 	expected=$(awk 'BEGIN { for (i = 0; i < 65536; i++) printf "%s", (i % 64 == 63) ? "\n" : sprintf("%c", 97 + i % 26) }')
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\n%s\n2\nstill running' "$expected")"
-	assert_equal "$stderr" ""
+	for mode in -l -p -s; do
+		run_guest printstr_64k $mode
+		expect_run "$expected"$'\n2\n'
+	done
 }
 
 @test "gvaToHva with an argument struct whose 8 bytes wrap past 4 GiB" {
-	run_guest gvatohva_arg_wraps
-	expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0xfffffffc: address + length wraps around"
+	for mode in -l -p -s; do
+		run_guest gvatohva_arg_wraps $mode
+		expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0xfffffffc: address + length wraps around"
+	done
 }
 
+# -l maps RAM with 2 MiB pages: the page after RAM is not mapped. -p maps
+# it with 4 MiB pages, so the rest of that page is mapped outside RAM.
 @test "gvaToHva with an argument struct straddling the end of RAM" {
-	run_guest gvatohva_arg_straddles_end
+	run_guest gvatohva_arg_straddles_end -l
 	expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0x1ffffc: not mapped"
+	for mode in -p -s; do
+		run_guest gvatohva_arg_straddles_end $mode
+		expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0x1ffffc: outside guest RAM"
+	done
 }
 
-@test "gvaToHva with an unmapped argument struct" {
-	run_guest gvatohva_arg_unmapped
-	expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0x400000: not mapped"
+@test "gvaToHva with an unmapped argument struct (without paging: outside RAM)" {
+	for mode in -l -p; do
+		run_guest gvatohva_arg_unmapped $mode
+		expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0x400000: not mapped"
+	done
+	run_guest gvatohva_arg_unmapped -s
+	expect_refused "simple-kvm: HC_gvaToHva: argument at GVA 0x400000: outside guest RAM"
 }
 
 @test "gvaToHva of a GVA mapped outside RAM: Invalid GVA and 0" {
-	run_guest gvatohva_gpa_outside_ram
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\nInvalid GVA\n0\nstill running')"
-	assert_equal "$stderr" ""
+	for mode in -l -p -s; do
+		run_guest gvatohva_gpa_outside_ram $mode
+		expect_run $'Invalid GVA\n0\n'
+	done
 }
 
 @test "the wrong I/O size: refused, an in returns 0" {
-	run_guest wrong_size
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\n0\nstill running')"
-	assert_equal "$stderr" "$(printf '%s\n' \
-		"simple-kvm: HC_print32bit: outb on port 0xea, the ABI says outl" \
-		"simple-kvm: HC_numExits: inw on port 0xeb, the ABI says inl")"
+	for mode in -l -p -s; do
+		run_guest wrong_size $mode
+		expect_run $'0\n' "$(printf '%s\n' \
+			"simple-kvm: HC_print32bit: outb on port 0xea, the ABI says outl" \
+			"simple-kvm: HC_numExits: inw on port 0xeb, the ABI says inl")"
+	done
 }
 
 @test "the wrong direction: refused, an in returns 0" {
-	run_guest wrong_direction
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\n0\nstill running')"
-	assert_equal "$stderr" "$(printf '%s\n' \
-		"simple-kvm: HC_print32bit: inl on port 0xea, the ABI says outl" \
-		"simple-kvm: HC_numExits: outl on port 0xeb, the ABI says inl")"
+	for mode in -l -p -s; do
+		run_guest wrong_direction $mode
+		expect_run $'0\n' "$(printf '%s\n' \
+			"simple-kvm: HC_print32bit: inl on port 0xea, the ABI says outl" \
+			"simple-kvm: HC_numExits: outl on port 0xeb, the ABI says inl")"
+	done
 }
 
 # KVM may hand a rep outsb to the hypervisor as one exit with count 5, or
 # as five exits of one byte (kvm-pvm does). Both are checked by what
 # --trace shows of the exits; test-hc covers count > 1 without KVM.
 @test "rep outsb to print8bit: one-byte exits print, a counted one is refused" {
-	run_guest rep_outs --trace
-	[ "$status" -eq 0 ]
-	counted=$(printf '%s\n' "$stderr" | grep -c 'port 0xe9 out size 1 count 5' || true)
-	if [ "$counted" -eq 1 ]; then
-		assert_equal "$output" "$(printf 'Testing 64-bit mode\nstill running')"
-		printf '%s\n' "$stderr" | grep -qx "simple-kvm: HC_print8bit: rep outb (count 5) on port 0xe9, the ABI says one outb"
-	else
-		[ "$(printf '%s\n' "$stderr" | grep -c 'port 0xe9 out size 1 count 1')" -eq 5 ]
-		assert_equal "$output" "$(printf 'Testing 64-bit mode\n12345still running')"
-	fi
+	for mode in -l -p -s; do
+		run_guest rep_outs $mode --trace
+		[ "$status" -eq 0 ]
+		counted=$(printf '%s\n' "$stderr" | grep -c 'port 0xe9 out size 1 count 5' || true)
+		if [ "$counted" -eq 1 ]; then
+			assert_equal "$output" "$(printf '%s\nstill running' "$(banner_of $mode)")"
+			printf '%s\n' "$stderr" | grep -qx "simple-kvm: HC_print8bit: rep outb (count 5) on port 0xe9, the ABI says one outb"
+		else
+			[ "$(printf '%s\n' "$stderr" | grep -c 'port 0xe9 out size 1 count 1')" -eq 5 ]
+			assert_equal "$output" "$(printf '%s\n12345still running' "$(banner_of $mode)")"
+		fi
+	done
 }
 
 @test "unknown ports: one line per port, the first time; reads give all ones" {
-	run_guest unknown_ports
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\n4294967295\n4294967295\nstill running')"
-	assert_equal "$stderr" "$(printf '%s\n' \
-		"simple-kvm: port 0x80: no hypercall here; reads give all ones, writes are ignored" \
-		"simple-kvm: port 0x81: no hypercall here; reads give all ones, writes are ignored")"
+	for mode in -l -p -s; do
+		run_guest unknown_ports $mode
+		expect_run $'4294967295\n4294967295\n' "$(printf '%s\n' \
+			"simple-kvm: port 0x80: no hypercall here; reads give all ones, writes are ignored" \
+			"simple-kvm: port 0x81: no hypercall here; reads give all ones, writes are ignored")"
+	done
 }
 
 @test "a guest that scribbles over the result area reads only guest RAM back" {
-	run_guest overwrite_result_area
-	[ "$status" -eq 0 ]
-	xs=$(head -c 4096 /dev/zero | tr '\0' X)
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\n%s\nIO in: 2\nIO out: 2\nstill running' "$xs")"
-	assert_equal "$stderr" ""
+	xs=$(head -c 1024 /dev/zero | tr '\0' X) # the 16 slots of 64 bytes
+	for mode in -l -p -s; do
+		run_guest overwrite_result_area $mode
+		expect_run "$xs"$'\nIO in: 2\nIO out: 2\n'
+	done
 }
 
 @test "a guest that scribbles over its GDT runs on" {
-	run_guest overwrite_gdt
-	[ "$status" -eq 0 ]
-	assert_equal "$output" "$(printf 'Testing 64-bit mode\nGDT gone\nstill running')"
-	assert_equal "$stderr" ""
+	for mode in -l -p -s; do
+		run_guest overwrite_gdt $mode
+		expect_run $'GDT gone\n'
+	done
 }
 
 # kvm_amd resets the vCPU when it reports the shutdown, so the registers of
 # the fault are gone there, and simple-kvm must say so rather than print the
 # reset state (SPEC §1.4); kvm_intel and kvm-pvm keep them.
 @test "a triple fault: status 1, stderr names KVM_EXIT_SHUTDOWN with the registers of the fault, or says this KVM reset them" {
-	run_guest triple_fault
-	[ "$status" -eq 1 ]
-	assert_equal "$output" "Testing 64-bit mode"
-	assert_equal "${stderr_lines[0]}" "simple-kvm: KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)"
+	local reset_line flavour
 	reset_line="simple-kvm: the registers at the fault are not available: this KVM reset the vCPU (rip 0xfff0, cs f000)"
 	flavour=$(kvm_flavour)
-	if [ "$flavour" = kvm_amd ] ||
-	   { [ "$flavour" = unknown ] && [ "${stderr_lines[1]}" = "$reset_line" ]; }; then
-		assert_equal "${stderr_lines[1]}" "$reset_line"
-		[ "${#stderr_lines[@]}" -eq 2 ]
-	else
-		[[ "$stderr" == *"rip 0000000000"* && "$stderr" == *"cr3 0000000000110000"* ]]
-		[[ "$stderr" != *"rip 000000000000fff0"* ]]
-	fi
+	for mode in -l -p -s; do
+		run_guest triple_fault $mode
+		[ "$status" -eq 1 ]
+		assert_equal "$output" "$(banner_of $mode)"
+		assert_equal "${stderr_lines[0]}" "simple-kvm: KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)"
+		if [ "$flavour" = kvm_amd ] ||
+		   { [ "$flavour" = unknown ] && [ "${stderr_lines[1]}" = "$reset_line" ]; }; then
+			assert_equal "${stderr_lines[1]}" "$reset_line"
+			[ "${#stderr_lines[@]}" -eq 2 ]
+		else
+			[[ "$stderr" == *"rip 0000000000"* ]]
+			[[ "$stderr" != *"rip 000000000000fff0"* ]]
+			[ $mode != -l ] || [[ "$stderr" == *"cr3 0000000000110000"* ]]
+		fi
+	done
 }
 
+# With paging, GVA 4 MiB is mapped onto guest physical 4 MiB; without, it
+# is guest physical 4 MiB. Either way no RAM backs it (2 MiB).
 @test "MMIO outside RAM: status 1, stderr names KVM_EXIT_MMIO and the address" {
-	run_guest mmio_outside_ram
-	[ "$status" -eq 1 ]
-	assert_equal "$output" "Testing 64-bit mode"
-	assert_equal "${stderr%%$'\n'*}" "simple-kvm: KVM_EXIT_MMIO: guest write of 4 bytes at guest physical 0x200010, outside guest RAM"
-	[[ "$stderr" == *"rax "*"rip "* ]]
+	for mode in -l -p -s; do
+		run_guest mmio_outside_ram $mode
+		assert_equal "$output" "$(banner_of $mode)"
+		assert_equal "${stderr%%$'\n'*}" "simple-kvm: KVM_EXIT_MMIO: guest write of 4 bytes at guest physical 0x400010, outside guest RAM"
+		[[ "$stderr" == *"rax "*"rip "* ]]
+		[ "$status" -eq 1 ]
+	done
 }

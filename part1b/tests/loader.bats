@@ -155,3 +155,19 @@ expect_halts() {
 	assert_equal "$output" ""
 	assert_equal "$stderr" "simple-kvm: $BATS_TEST_TMPDIR/fifo: not a regular file"
 }
+
+# 1000 MB of holes: reading it would take seconds and 1000 MB of RSS (it
+# did: "flat image over 1 MiB" came after both). Refused by its size
+# alone, the run's peak RSS stays small (GNU time measures it).
+@test "loader: a file over the largest guest RAM is refused without reading it" {
+	[ -x /usr/bin/time ] || skip "GNU time (/usr/bin/time) is not installed"
+	local big="$BATS_TEST_TMPDIR/big" rss="$BATS_TEST_TMPDIR/rss"
+	truncate -s 1000M "$big"
+	run_split /usr/bin/time -o "$rss" -f %M "$SKVM" --guest "$big"
+	assert_equal "$stderr" "simple-kvm: $big: 1048576000 bytes, larger than the largest guest RAM (512 MiB)"
+	assert_equal "$output" ""
+	assert_equal "$status" 2
+	# The last line: GNU time writes "Command exited with non-zero status 2" first.
+	local peak_kib=$(tail -1 "$rss")
+	[ "$peak_kib" -lt 100000 ] || { echo "peak RSS $peak_kib KiB"; return 1; }
+}

@@ -13,6 +13,7 @@
 #define RAM_SIZE   (UINT64_C(2) << 20)
 #define TABLES_AT  UINT64_C(0x110000)   /* where simple-kvm keeps them */
 #define TABLES_END UINT64_C(0x120000)
+#define PTE_NX_BIT (UINT64_C(1) << 63)
 
 static uint8_t *ram;
 
@@ -47,6 +48,31 @@ static void expect_invalid(struct soft_mmu *mmu, uint64_t gva)
 	CHECK(!soft_mmu_translate(mmu, gva, &gpa),
 	      "GVA 0x%llx translates to 0x%llx, expected invalid",
 	      (unsigned long long)gva, (unsigned long long)gpa);
+}
+
+static const char *const answer_names[] = {
+	[SOFT_MMU_VALID] = "valid", [SOFT_MMU_INVALID] = "invalid",
+	[SOFT_MMU_ASK_KVM] = "ask KVM",
+};
+
+/* Checks soft_mmu_walk's answer for gva (and the GPA when valid). */
+static void expect_answer(struct soft_mmu *mmu, uint64_t gva,
+			  enum soft_mmu_answer want, uint64_t want_gpa)
+{
+	uint64_t gpa = 0;
+	enum soft_mmu_answer got = soft_mmu_walk(mmu, gva, &gpa);
+
+	CHECK(got == want && (want != SOFT_MMU_VALID || gpa == want_gpa),
+	      "GVA 0x%llx: %s, GPA 0x%llx; expected %s, GPA 0x%llx",
+	      (unsigned long long)gva, answer_names[got],
+	      (unsigned long long)gpa, answer_names[want],
+	      (unsigned long long)want_gpa);
+}
+
+/* The entry of the table at table_gpa that maps gva at level (0: PML4). */
+static uint64_t long_entry_gpa(uint64_t table_gpa, uint64_t gva, unsigned level)
+{
+	return table_gpa + (gva >> (39 - 9 * level) & 0x1ff) * 8;
 }
 
 static void poke64(uint64_t gpa, uint64_t value)
@@ -99,7 +125,7 @@ static void paging32_4m_pages(void)
 	expect_invalid(&mmu, 0x1000000);
 }
 
-/* PSE-36: PDE bits 20:13 give physical bits 39:32; bit 12 is PAT. */
+/* PSE-36: PDE bits 16:13 give physical bits 35:32; bit 12 is PAT. */
 static void paging32_pse36_high_bits(void)
 {
 	struct pt_builder pt;
@@ -185,6 +211,96 @@ static void long_flag_bits_are_not_address(void)
 	}
 	expect_gpa(&mmu, 0x200123, 0x200123);
 	expect_gpa(&mmu, 0x1123, 0x7123);
+}
+
+/*
+ * Reserved bits that every KVM reserves: KVM_TRANSLATE and the guest's own
+ * access refuse the address, so the walk does too (issue 9: a 2 MiB page
+ * with bit 13 set was printed from).
+ */
+static void long_reserved_bits_are_refused(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+	uint64_t pml4e = long_entry_gpa(TABLES_AT, 0x200000, 0);
+	uint64_t entry, pde;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x200000, 0x200000, PT_PAGE_2M), "pt_map");
+	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, 0x200123);
+	pde = pt.next_table - 0x1000 + 8;   /* the PD, entry 1 */
+	for (unsigned bit = 13; bit <= 20; bit++) {
+		poke64(pde, 0x200000 | 0x83 | UINT64_C(1) << bit);
+		expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
+	}
+	poke64(pde, 0x200000 | 0x83 | PTE_NX_BIT);
+	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, 0x200123);
+	mmu.nx = false;                     /* EFER.NXE clear: reserved */
+	expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
+	mmu.nx = true;
+	poke64(pde, 0x200000 | 0x83);
+	memcpy(&entry, ram + pml4e, sizeof(entry));
+	poke64(pml4e, entry | 0x80);        /* PS in a PML4 entry */
+	expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
+}
+
+/* A 1 GiB page with a bit of 29:13 set is refused by every KVM, with or
+ * without 1 GiB pages; without such a bit it depends on the KVM. */
+static void long_1g_pages_depend_on_the_kvm(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+	uint64_t pdpte = TABLES_AT + 0x1000 + 1 * 8; /* PDPT after PML4 */
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x40000000, 0, PT_PAGE_1G), "pt_map 1G");
+	expect_answer(&mmu, 0x40000123, SOFT_MMU_ASK_KVM, 0);
+	expect_gpa(&mmu, 0x40000123, 0x123);
+	poke64(pdpte, 0x83 | UINT64_C(1) << 13);
+	expect_answer(&mmu, 0x40000123, SOFT_MMU_INVALID, 0);
+	poke64(pdpte, 0x83 | UINT64_C(1) << 29);
+	expect_answer(&mmu, 0x40000123, SOFT_MMU_INVALID, 0);
+}
+
+/* Frames past 36 bits (the least MAXPHYADDR), bit 8 of a PML4 entry
+ * (reserved on AMD), non-canonical addresses: KVM_TRANSLATE decides. */
+static void long_kvm_dependent_entries(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+	uint64_t pml4e = long_entry_gpa(TABLES_AT, 0x200000, 0);
+	uint64_t pde, entry;
+
+	setup(&pt, &mmu, SOFT_MMU_LONG);
+	CHECK(pt_map(&pt, 0x200000, 0x200000, PT_PAGE_2M), "pt_map");
+	pde = pt.next_table - 0x1000 + 8;
+	poke64(pde, UINT64_C(0xf00200000) | 0x83);   /* bits 35:32: fine */
+	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, UINT64_C(0xf00200123));
+	poke64(pde, UINT64_C(0x1000200000) | 0x83);  /* bit 36 */
+	expect_answer(&mmu, 0x200123, SOFT_MMU_ASK_KVM, 0);
+	expect_gpa(&mmu, 0x200123, UINT64_C(0x1000200123));
+	poke64(pde, 0x200000 | 0x83);
+	memcpy(&entry, ram + pml4e, sizeof(entry));
+	poke64(pml4e, entry | 0x100);
+	expect_answer(&mmu, 0x200123, SOFT_MMU_ASK_KVM, 0);
+	poke64(pml4e, entry);
+	expect_answer(&mmu, UINT64_C(0x0001000000200123), SOFT_MMU_ASK_KVM, 0);
+	expect_invalid(&mmu, UINT64_C(0x0001000000200123));
+}
+
+/* A 4 MiB page: bits 16:13 are physical bits 35:32, 21:17 reserved. */
+static void paging32_4m_reserved_bits_are_refused(void)
+{
+	struct pt_builder pt;
+	struct soft_mmu mmu;
+
+	setup(&pt, &mmu, SOFT_MMU_PAGING32);
+	for (unsigned bit = 17; bit <= 21; bit++) {
+		poke32(pt.cr3 + 4, 0x00400000 | 1u << bit | 0x83);
+		expect_answer(&mmu, 0x400010, SOFT_MMU_INVALID, 0);
+	}
+	poke32(pt.cr3 + 4, 0x00400000 | 0xfu << 13 | 0x83);
+	expect_answer(&mmu, 0x400010, SOFT_MMU_VALID, UINT64_C(0xf00400010));
 }
 
 static void cr3_outside_ram_is_invalid(void)
@@ -283,6 +399,10 @@ static const struct check_case cases[] = {
 	{ "long_noncanonical_is_invalid", long_noncanonical_is_invalid },
 	{ "long_ps_bit_by_level", long_ps_bit_by_level },
 	{ "long_flag_bits_are_not_address", long_flag_bits_are_not_address },
+	{ "long_reserved_bits_are_refused", long_reserved_bits_are_refused },
+	{ "long_1g_pages_depend_on_the_kvm", long_1g_pages_depend_on_the_kvm },
+	{ "long_kvm_dependent_entries", long_kvm_dependent_entries },
+	{ "paging32_4m_reserved_bits_are_refused", paging32_4m_reserved_bits_are_refused },
 	{ "cr3_outside_ram_is_invalid", cr3_outside_ram_is_invalid },
 	{ "table_outside_ram_is_invalid", table_outside_ram_is_invalid },
 	{ "entry_straddling_ram_end_is_invalid", entry_straddling_ram_end_is_invalid },

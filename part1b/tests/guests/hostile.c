@@ -3,7 +3,9 @@
  * one way, then makes a legitimate call, so the test sees that simple-kvm
  * refused the abuse with one stderr line and the guest ran on.
  *
- * Built once per abuse, in long mode (ELF64), with -DABUSE=<function name>;
+ * Built once per abuse with -DABUSE=<function name>, as a 64-bit image for
+ * -l and as a 32-bit one for -s and -p (tests/guests/<name>32.elf); the
+ * abuses that edit page tables run in the paged modes only.
  * part1b/tests/hostile.bats holds the expected output of each.
  */
 #include "hc_guest.h"
@@ -11,13 +13,12 @@
 #define MIB             0x100000u
 #define PTE_PRESENT     0x1u
 #define PTE_RW          0x2u
-#define PTE_PS          0x80u   /* a 2 MiB page in a page directory */
+#define PTE_PS          0x80u   /* a large page in a page directory */
+#define CR0_PG          0x80000000u
+#define CR4_PAE         0x20u
 
 /* Guest RAM (2 MiB by default) the image does not use: scratch pages. */
 #define SCRATCH         0x1C0000u
-
-static volatile uint64_t *const pdpt = (volatile uint64_t *)(uintptr_t)HV_PDPT;
-static volatile uint64_t *const pd = (volatile uint64_t *)(uintptr_t)HV_PD;
 
 static void fill(uint32_t gva, uint8_t byte, uint32_t len)
 {
@@ -27,18 +28,67 @@ static void fill(uint32_t gva, uint8_t byte, uint32_t len)
 		p[i] = byte;
 }
 
+/* ---- simple-kvm's page tables, in the mode the guest runs in ---- */
+
+static uintptr_t read_cr0(void)
+{
+	uintptr_t cr0;
+
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	return cr0;
+}
+
+/*
+ * -l, and -p on a KVM that pages only in long mode, use 4-level tables
+ * (CR4.PAE) with 2 MiB pages; -p elsewhere a 32-bit page directory of
+ * 4 MiB pages. 32-bit code sees which by CR4.PAE.
+ */
+static int long_tables(void)
+{
+	uintptr_t cr4;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	return (cr4 & CR4_PAE) != 0;
+}
+
+static volatile uint64_t *const pdpt = (volatile uint64_t *)(uintptr_t)HV_PDPT;
+static volatile uint64_t *const pd = (volatile uint64_t *)(uintptr_t)HV_PD;
+static volatile uint32_t *const pd32 = (volatile uint32_t *)(uintptr_t)HV_PD32;
+
 static void flush_tlb(void)
 {
-	uint64_t cr3;
+	uintptr_t cr3;
 
 	asm volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
 }
 
-/* Maps the 2 MiB page at gva (below 1 GiB) to gpa, in simple-kvm's tables. */
-static void map_2m(uint32_t gva, uint64_t gpa)
+/* The page directory entry for gva (below 1 GiB) becomes entry. */
+static void set_pde(uint32_t gva, uint32_t entry)
 {
-	pd[gva >> 21] = gpa | PTE_PRESENT | PTE_RW | PTE_PS;
+	if (long_tables())
+		pd[gva >> 21] = entry;
+	else
+		pd32[gva >> 22] = entry;
 	flush_tlb();
+}
+
+/* Maps the large page at gva (below 1 GiB) to gpa: 2 MiB or 4 MiB. */
+static void map_large(uint32_t gva, uint32_t gpa)
+{
+	set_pde(gva, gpa | PTE_PRESENT | PTE_RW | PTE_PS);
+}
+
+/* Maps the 4 KiB page at gva, in a large page's slot of its own that
+ * holds nothing else, to gpa, with a page table at table. */
+static void map_4k(uint32_t table, uint32_t gva, uint32_t gpa)
+{
+	if (long_tables())
+		((volatile uint64_t *)(uintptr_t)table)[gva >> 12 & 511] =
+			gpa | PTE_PRESENT | PTE_RW;
+	else
+		((volatile uint32_t *)(uintptr_t)table)[gva >> 12 & 1023] =
+			gpa | PTE_PRESENT | PTE_RW;
+	set_pde(gva, table | PTE_PRESENT | PTE_RW);
 }
 
 /* -- printStr -- */
@@ -51,7 +101,7 @@ void printstr_unmapped(void)
 /* A mapped page whose guest physical address lies past the end of RAM. */
 void printstr_outside_ram(void)
 {
-	map_2m(4 * MIB, 2 * MIB);
+	map_large(4 * MIB, 4 * MIB);
 	HC_printStr((const char *)(uintptr_t)(4 * MIB));
 }
 
@@ -72,15 +122,21 @@ void printstr_too_long(void)
 /*
  * A string in the top page of the 4 GiB space that ends at its top: the
  * next byte would be at 4 GiB, past what a 32-bit pointer can name. The
- * top 2 MiB of the space is mapped onto RAM's first 2 MiB for this.
+ * top 4 KiB page of the space is mapped onto a page of RAM for this.
  */
 void printstr_wraps(void)
 {
-	volatile uint64_t *top_pd = (volatile uint64_t *)(uintptr_t)SCRATCH;
+	if (long_tables()) {
+		volatile uint64_t *top_pd = (volatile uint64_t *)(uintptr_t)SCRATCH;
+		volatile uint64_t *top_pt = top_pd + 512;
 
-	top_pd[511] = 0 | PTE_PRESENT | PTE_RW | PTE_PS;
-	pdpt[3] = SCRATCH | PTE_PRESENT | PTE_RW;
-	flush_tlb();
+		top_pt[511] = (SCRATCH + 0x2000) | PTE_PRESENT | PTE_RW;
+		top_pd[511] = hc_gva(top_pt) | PTE_PRESENT | PTE_RW;
+		pdpt[3] = SCRATCH | PTE_PRESENT | PTE_RW;
+		flush_tlb();
+	} else {
+		map_4k(SCRATCH, 0xFFFFF000u, SCRATCH + 0x2000);
+	}
 	fill(0xFFFFFF00u, 'W', 256);
 	HC_printStr((const char *)(uintptr_t)0xFFFFFF00u);
 }
@@ -92,21 +148,36 @@ void printstr_wraps(void)
  */
 void printstr_split_pages(void)
 {
-	volatile uint64_t *pt = (volatile uint64_t *)(uintptr_t)SCRATCH;
 	const char *first = "Hello, ", *second = "pages!\n";
 	volatile char *low = (volatile char *)(uintptr_t)(SCRATCH + 0x10000);
 	volatile char *high = (volatile char *)(uintptr_t)(SCRATCH + 0x30000);
 
-	pt[0] = (SCRATCH + 0x30000) | PTE_PRESENT | PTE_RW;
-	pt[1] = (SCRATCH + 0x10000) | PTE_PRESENT | PTE_RW;
-	pd[(4 * MIB) >> 21] = SCRATCH | PTE_PRESENT | PTE_RW;
-	flush_tlb();
+	map_4k(SCRATCH, 4 * MIB, SCRATCH + 0x30000);
+	map_4k(SCRATCH, 4 * MIB + 0x1000, SCRATCH + 0x10000);
 	for (int i = 0; i < 7; i++) {
 		high[4096 - 7 + i] = first[i];
 		low[i] = second[i];
 	}
 	low[7] = 0;
 	HC_printStr((const char *)(uintptr_t)(4 * MIB + 4096 - 7));
+}
+
+/*
+ * A large page whose entry has a reserved bit set (bit 13 of a 2 MiB page,
+ * bit 21 of a 4 MiB one): the CPU and KVM_TRANSLATE refuse every address
+ * in it, so printStr and gvaToHva do.
+ */
+void printstr_reserved_bit(void)
+{
+	const char *text = "through a reserved bit\n";
+	volatile char *copy = (volatile char *)(uintptr_t)SCRATCH;
+
+	for (int i = 0; text[i]; i++)
+		copy[i] = text[i];
+	set_pde(4 * MIB, 0 | PTE_PRESENT | PTE_RW | PTE_PS |
+		(long_tables() ? 1u << 13 : 1u << 21));
+	HC_printStr((const char *)(uintptr_t)(4 * MIB + SCRATCH));
+	HC_print32bit(HC_gvaToHva(4 * MIB + SCRATCH));
 }
 
 /* 64 KiB of text in one call: the exit count moves by 2 (this and the next). */
@@ -143,10 +214,12 @@ void gvatohva_arg_unmapped(void)
 	hc_outl(HC_PORT_GVATOHVA, 4 * MIB);
 }
 
-/* A valid argument naming a GVA whose page lies past the end of RAM. */
+/* A valid argument naming a GVA whose page lies past the end of RAM
+ * (without paging, the GVA itself lies there). */
 void gvatohva_gpa_outside_ram(void)
 {
-	map_2m(4 * MIB, 2 * MIB);
+	if (read_cr0() & CR0_PG)
+		map_large(4 * MIB, 4 * MIB);
 	HC_print32bit(HC_gvaToHva(4 * MIB));
 }
 
@@ -172,7 +245,7 @@ void rep_outs(void)
 {
 	const char *s = "12345";
 	uintptr_t src = (uintptr_t)s;
-	uint64_t count = 5;
+	uintptr_t count = 5;
 
 	asm volatile("rep outsb" : "+S"(src), "+c"(count)
 		     : "d"((uint16_t)HC_PORT_PRINT8BIT) : "memory");
@@ -191,13 +264,13 @@ void unknown_ports(void)
 
 /*
  * Scribbles over the whole result area, so an old result has no NUL left
- * in its page (the page after it is zero); a new call writes a fresh one.
+ * in it (the rest of its page is zero); a new call writes a fresh one.
  */
 void overwrite_result_area(void)
 {
 	char *first = HC_numExitsByType();
 
-	fill(HV_RESULT_AREA, 'X', 4096);
+	fill(HV_RESULT_AREA, 'X', HV_RESULT_SLOTS * HV_RESULT_SLOT_SIZE);
 	HC_printStr(first);
 	HC_print8bit('\n');
 	HC_printStr(HC_numExitsByType());
@@ -215,7 +288,7 @@ void overwrite_gdt(void)
 /* No usable IDT, then an exception: a triple fault, KVM_EXIT_SHUTDOWN. */
 void triple_fault(void)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idt = { 0, 0 };
+	struct __attribute__((packed)) { uint16_t limit; uintptr_t base; } idt = { 0, 0 };
 
 	asm volatile("lidt %0; ud2" : : "m"(idt));
 }
@@ -223,7 +296,8 @@ void triple_fault(void)
 /* A store to guest physical memory that no RAM backs: KVM_EXIT_MMIO. */
 void mmio_outside_ram(void)
 {
-	map_2m(4 * MIB, 2 * MIB);
+	if (read_cr0() & CR0_PG)
+		map_large(4 * MIB, 4 * MIB);
 	*(volatile uint32_t *)(uintptr_t)(4 * MIB + 0x10) = 0xdeadbeef;
 }
 
