@@ -45,6 +45,7 @@
 #include "gdb_regs.h"
 #include "gdb_rsp.h"
 #include "gdb_stub.h"
+#include "kvm_vm.h"
 
 #define DR_SLOTS        4
 #define SW_BREAKS_MAX   64
@@ -611,14 +612,9 @@ void gdb_stub_guest_failed(struct gdb_stub *g)
 #define PROBE_INT3      0x104
 #define PROBE_HLT       0x105
 #define PROBE_DATA      0x500
+#define PROBE_RAM       0x200000
 
 static const uint8_t probe_code[] = { 0xa2, 0x00, 0x05, 0x90, INT3, HLT };
-
-struct probe_vm {
-	int vm, vcpu, run_size;
-	uint8_t *ram;
-	struct kvm_run *run;
-};
 
 /* A flat 32-bit segment, for the protected-mode probe. */
 static struct kvm_segment probe_segment(uint8_t type, uint16_t selector)
@@ -628,32 +624,22 @@ static struct kvm_segment probe_segment(uint8_t type, uint16_t selector)
 				     .db = 1, .g = 1 };
 }
 
-static bool probe_start(int kvm_fd, struct probe_vm *p, uint64_t rip,
+/* The probe VM (common/kvm_vm.c), its code loaded, the vCPU at rip. */
+static void probe_start(int kvm_fd, struct vm *p, uint64_t rip,
 			bool protected)
 {
-	struct kvm_userspace_memory_region region = { .memory_size = 4096 };
 	struct kvm_regs regs = { .rflags = 0x2, .rip = rip };
 	struct kvm_sregs sregs;
 	uint16_t ivt_bp[2] = { PROBE_HLT, 0 };  /* the guest's int3: halt */
 
-	*p = (struct probe_vm){ .vm = ioctl(kvm_fd, KVM_CREATE_VM, 0),
-				.vcpu = -1, .ram = MAP_FAILED,
-				.run = MAP_FAILED };
-	p->run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	p->ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p->vm < 0 || p->run_size <= 0 || p->ram == MAP_FAILED)
-		return false;
-	memcpy(p->ram + PROBE_CODE, probe_code, sizeof(probe_code));
-	memcpy(p->ram + 4 * BP_VECTOR, ivt_bp, sizeof(ivt_bp));
-	region.userspace_addr = (uintptr_t)p->ram;
-	if (ioctl(p->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return false;
-	p->vcpu = ioctl(p->vm, KVM_CREATE_VCPU, 0);
-	if (p->vcpu < 0 || ioctl(p->vcpu, KVM_GET_SREGS, &sregs) < 0)
-		return false;
-	p->run = mmap(NULL, (size_t)p->run_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, p->vcpu, 0);
+	vm_create(p, kvm_fd);
+	vm_set_tss_and_identity_map(p);
+	vm_add_ram(p, PROBE_RAM, RAM_ANYWHERE);
+	vcpu_create(p);
+	memcpy(p->guest_ram + PROBE_CODE, probe_code, sizeof(probe_code));
+	memcpy(p->guest_ram + 4 * BP_VECTOR, ivt_bp, sizeof(ivt_bp));
+	if (ioctl(p->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		err(1, "gdb stub: probe: KVM_GET_SREGS");
 	sregs.cs.base = sregs.cs.selector = 0;
 	if (protected) {
 		sregs.cs = probe_segment(0xb, 8);
@@ -661,35 +647,24 @@ static bool probe_start(int kvm_fd, struct probe_vm *p, uint64_t rip,
 		sregs.idt.limit = 0;
 		sregs.cr0 |= 1; /* PE */
 	}
-	return p->run != MAP_FAILED &&
-	       ioctl(p->vcpu, KVM_SET_SREGS, &sregs) == 0 &&
-	       ioctl(p->vcpu, KVM_SET_REGS, &regs) == 0;
+	if (ioctl(p->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
+	    ioctl(p->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		err(1, "gdb stub: probe: setting the registers");
 }
 
-static void probe_end(struct probe_vm *p)
-{
-	if (p->run != MAP_FAILED)
-		munmap(p->run, (size_t)p->run_size);
-	if (p->vcpu >= 0)
-		close(p->vcpu);
-	if (p->vm >= 0)
-		close(p->vm);
-	if (p->ram != MAP_FAILED)
-		munmap(p->ram, 4096);
-}
-
-/* Runs the probe code once under dbg; false if the probe cannot run. */
+/* Runs the probe code once under dbg; false if KVM refuses dbg. */
 static bool probe_run(int kvm_fd, const struct kvm_guest_debug *dbg,
 		      uint64_t rip, bool protected, struct kvm_run *result)
 {
-	struct probe_vm p;
-	bool ran = probe_start(kvm_fd, &p, rip, protected) &&
-		   ioctl(p.vcpu, KVM_SET_GUEST_DEBUG, dbg) == 0 &&
-		   ioctl(p.vcpu, KVM_RUN, 0) == 0;
+	struct vm p;
+	bool ran;
 
+	probe_start(kvm_fd, &p, rip, protected);
+	ran = ioctl(p.vcpu_fd, KVM_SET_GUEST_DEBUG, dbg) == 0 &&
+	      ioctl(p.vcpu_fd, KVM_RUN, 0) == 0;
 	if (ran)
 		*result = *p.run;
-	probe_end(&p);
+	vm_destroy(&p);
 	return ran;
 }
 
