@@ -5,6 +5,9 @@
 load common
 
 setup() {
+	case $BATS_TEST_DESCRIPTION in
+	--gdb*) return ;;       # the command line alone: no KVM, no gdb
+	esac
 	require_kvm
 	command -v gdb >/dev/null ||
 		skip "GDB TEST SKIPPED: gdb is not installed (apt-get install gdb)"
