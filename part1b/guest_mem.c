@@ -110,6 +110,22 @@ enum gm_status gva_write(const struct guest_mem *mem, uint32_t gva,
 	return gva_walk(mem, gva, len, copy_piece, &c);
 }
 
+enum gm_status gva_read_wide(const struct guest_mem *mem, uint64_t gva,
+			     void *buf, size_t len)
+{
+	if (gva >= GVA_SPACE_END)
+		return GM_WRAPS;
+	return gva_read(mem, (uint32_t)gva, buf, len);
+}
+
+enum gm_status gva_write_wide(const struct guest_mem *mem, uint64_t gva,
+			      const void *buf, size_t len)
+{
+	if (gva >= GVA_SPACE_END)
+		return GM_WRAPS;
+	return gva_write(mem, (uint32_t)gva, buf, len);
+}
+
 struct str_cursor {
 	char *buf;
 	size_t len;

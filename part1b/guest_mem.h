@@ -51,6 +51,15 @@ enum gm_status gva_write(const struct guest_mem *mem, uint32_t gva,
 			 const void *buf, size_t len);
 
 /*
+ * The same for an address as a debugger names it (64 bits wide): refused
+ * unless the whole range lies below GVA_SPACE_END.
+ */
+enum gm_status gva_read_wide(const struct guest_mem *mem, uint64_t gva,
+			     void *buf, size_t len);
+enum gm_status gva_write_wide(const struct guest_mem *mem, uint64_t gva,
+			      const void *buf, size_t len);
+
+/*
  * Copies the NUL-terminated string at gva into buf (of size max) without
  * its NUL, and sets *len. The string must end within max bytes.
  */

@@ -1,6 +1,7 @@
 # The unit tests of part1b's host-side code, which need no KVM: hypercall
 # handling (test-hc), image loading (test-loader) and the software MMU the
-# first one stands on (test-soft-mmu). `make test-programs` builds them in
+# first one stands on (test-soft-mmu), and the GDB remote protocol layer
+# of --gdb (test-gdb-rsp). `make test-programs` builds them in
 # part1b/unit; each prints `ok NAME` or `FAIL NAME: why` per case.
 load ../../tests/lib
 
@@ -26,4 +27,8 @@ run_unit() {
 
 @test "unit: test-soft-mmu, the page-table walk standing in for KVM_TRANSLATE" {
 	run_unit test-soft-mmu
+}
+
+@test "unit: test-gdb-rsp, framing and packets of the gdb stub, a hostile client, without KVM" {
+	run_unit test-gdb-rsp
 }
