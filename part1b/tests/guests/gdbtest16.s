@@ -14,7 +14,7 @@ _start:
 	.globl	step\n
 	.type	step\n, @function
 step\n:
-	movb	$'0 + \n, %al
+	movb	$('0' + \n), %al
 	outb	%al, $0xE9
 	ret
 	.endm
@@ -35,7 +35,7 @@ gdb_main:
 	call	step5
 	call	step6
 	movl	$0x695, watched
-	movb	$'\n, %al
+	movb	$'\n', %al
 	outb	%al, $0xE9
 	movl	value, %eax
 	addl	%eax, %eax
@@ -46,13 +46,13 @@ gdb_main:
 	.globl	registers_marked
 registers_marked:
 	nop
-	movb	$'!, %al
+	movb	$'!', %al
 	.globl	at_out, after_out
 at_out:
 	outb	%al, $0xE9
 after_out:
 	nop
-	movb	$'\n, %al
+	movb	$'\n', %al
 	outb	%al, $0xE9
 .ifdef SPIN
 spin:
