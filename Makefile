@@ -26,7 +26,7 @@ export TOOLS
 
 .PHONY: all test bench fuzz plot clean part1a.pdf $(PARTS) test-programs \
         check-headers check-headers-5.4 check-headers-5.10 \
-        test-debian11 test-amd test-intel
+        test-debian11 test-debian11-kvm test-amd test-intel
 
 all: $(PARTS)
 
@@ -49,7 +49,13 @@ check-headers-5.10:
 	d=$$(tests/headers/debian11) && tests/headers/check \
 	    -isystem $$d/usr/include -isystem $$d/usr/include/x86_64-linux-gnu
 
+# CI runs the Debian 11 root's own steps; its build under kvm_amd (svm-host
+# chrooting into the root) is test-debian11-kvm, not yet reliable enough
+# for CI (README.md).
 test-debian11:
+	tests/emulated/debian11 --no-kvm
+
+test-debian11-kvm:
 	tests/emulated/debian11
 
 test-amd: test-programs
