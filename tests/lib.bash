@@ -20,12 +20,37 @@ require_kvm() {
 	fi
 }
 
-# run_split COMMAND...: bats' `run`, with stdout and stderr apart: $status,
+# Nothing a test runs may hang: every VM run gets TEST_TIMEOUT seconds
+# (default 60; the emulated hosts of tests/emulated/ set a longer one, as
+# their KVM runs 10-50 times slower).
+TEST_TIMEOUT=${TEST_TIMEOUT:-60}
+
+# bounded COMMAND...: runs COMMAND (a program or a shell function) for at
+# most TEST_TIMEOUT seconds. One that hangs is killed, the test's output
+# gets a line saying what hung, and the status is timeout's (124, or 137
+# when it had to be killed).
+bounded() {
+	local status=0
+	if [ "$(type -t "$1")" = function ]; then
+		export -f "$1"
+		export BATS_TEST_TMPDIR
+		timeout -k 5 "$TEST_TIMEOUT" bash -c '"$@"' bounded "$@" || status=$?
+	else
+		timeout -k 5 "$TEST_TIMEOUT" "$@" || status=$?
+	fi
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		echo "HUNG: '$*' did not end in $TEST_TIMEOUT s and was killed" >&2
+		{ echo "# HUNG: '$*' did not end in $TEST_TIMEOUT s and was killed" >&3; } 2>/dev/null || true
+	fi
+	return "$status"
+}
+
+# run_split COMMAND...: bats' `run` (bounded), with stdout and stderr apart: $status,
 # $output and $lines hold stdout, $stderr and $stderr_lines hold stderr
 # (what `run --separate-stderr` does in bats 1.5 and later).
 run_split() {
 	local errfile="$BATS_TEST_TMPDIR/run_split.stderr"
-	run stderr_into "$errfile" "$@"
+	run stderr_into "$errfile" bounded "$@"
 	stderr=$(cat "$errfile")
 	stderr_lines=()
 	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
