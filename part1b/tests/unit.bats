@@ -1,7 +1,8 @@
 # The unit tests of part1b's host-side code, which need no KVM: hypercall
 # handling (test-hc), image loading (test-loader) and the software MMU the
 # first one stands on (test-soft-mmu), and the GDB remote protocol layer
-# of --gdb (test-gdb-rsp). `make test-programs` builds them in
+# of --gdb (test-gdb-rsp), and the report of a KVM internal error with its
+# x87/MMX/SSE decoder (test-internal-error). `make test-programs` builds them in
 # part1b/unit; each prints `ok NAME` or `FAIL NAME: why` per case.
 load ../../tests/lib
 
@@ -31,4 +32,8 @@ run_unit() {
 
 @test "unit: test-gdb-rsp, framing and packets of the gdb stub, a hostile client, without KVM" {
 	run_unit test-gdb-rsp
+}
+
+@test "unit: test-internal-error, the emulation-failure report and its x87/SSE decoder, a hostile rip, without KVM" {
+	run_unit test-internal-error
 }
