@@ -45,7 +45,9 @@
 #include "guest_mem.h"
 #include "hc_host.h"
 #include "hypercall.h"
+#include "internal_error.h"
 #include "kvm_names.h"
+#include "kvm_quirks.h"
 #include "kvm_vm.h"
 #include "loader.h"
 #include "soft_mmu.h"
@@ -535,6 +537,8 @@ static void vcpu_setup(struct vm *vm, const struct cpu_mode *mode,
 
 	if (mode->setup_if_no_paging)
 		setup = choose_paged32_setup(vm->kvm_fd, mode, verbose);
+	if (verbose && mode->flag == 'r')
+		say_real_mode_idt_limit(vm->kvm_fd);
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 	setup(vm, &sregs, &regs);
@@ -628,6 +632,33 @@ static void print_registers(struct vm *vm)
 		s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
 }
 
+/*
+ * The suberror by name and, for an emulation failure, the instruction at
+ * rip (internal_error.c), read with KVM's own translation.
+ */
+static void report_internal_error(struct vm *vm)
+{
+	uint32_t suberror = vm->run->internal.suberror;
+	struct guest_mem mem = {
+		.ram = vm->guest_ram, .ram_size = vm->ram_size,
+		.translate = kvm_translate, .translate_ctx = vm,
+	};
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	bool code64;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		warnx("KVM_EXIT_INTERNAL_ERROR: suberror %u (%s)", suberror,
+		      internal_error_name(suberror));
+		return;
+	}
+	code64 = (s.efer & EFER_LMA) && s.cs.l;
+	internal_error_report(stderr, suberror, &mem,
+			      code64 ? r.rip : (s.cs.base + r.rip) & 0xffffffff,
+			      code64 ? 64 : s.cs.db ? 32 : 16);
+}
+
 /* An exit the guest cannot continue from: say which, and stop. */
 static _Noreturn void fatal_exit(struct vm *vm)
 {
@@ -646,8 +677,7 @@ static _Noreturn void fatal_exit(struct vm *vm)
 		      run->fail_entry.hardware_entry_failure_reason);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		warnx("KVM_EXIT_INTERNAL_ERROR: suberror %u",
-		      run->internal.suberror);
+		report_internal_error(vm);
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		warnx("KVM_EXIT_SHUTDOWN: the guest shut down (a triple fault)");
