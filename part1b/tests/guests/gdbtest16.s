@@ -2,12 +2,17 @@
 # gdbtest.c ("123456\n", twice `value`, the greeting, "!\n" from at_out),
 # in 16-bit code at cs = 0. Assembled with --defsym SPIN=1 it spins until
 # gdb sets spin_until_set; with TRIPLE_FAULT=1 it raises an exception
-# through an empty IVT limit.
+# through an empty IVT limit. Its IVT at guest address 0 has an entry of
+# its own for that exception, vector 3: on a KVM that ignores the IDT limit
+# in real mode (kvm-pvm, kvm_intel's vm86 path) the int $3 goes there, and
+# the guest says so and halts, instead of running whatever the table held.
 	.code16
 	.section .start, "ax"
 	.globl _start
 _start:
 	jmp	gdb_main
+	.org	4 * 3                   # IVT entry 3: offset, segment
+	.word	bp_through_ivt, 0
 
 	.text
 	.macro STEP n
@@ -66,6 +71,12 @@ spin:
 	xorl	%eax, %eax
 	hlt
 
+# IVT entry 3: the int $3 went through the table despite its limit 0.
+bp_through_ivt:
+	movl	$ivt_report, %eax
+	outl	%eax, $0xEC
+	hlt
+
 	.data
 	.globl	value, spin_until_set, watched, greeting
 value:	.long	7
@@ -75,6 +86,8 @@ watched:
 	.long	0
 greeting:
 	.asciz	"debugged by gdb\n"
+ivt_report:
+	.asciz	"exception 3 (#BP) went through the IVT at guest address 0 despite its limit 0: this KVM ignores the IDT limit in real mode, no triple fault\n"
 empty_idt:
 	.word	0
 	.long	0

@@ -9,6 +9,13 @@
  *
  * Built with -DABUSE=NAME, it first makes the abuse NAME (hostile.c's, in
  * the forms real mode allows) and then prints "still running".
+ *
+ * Its interrupt table (IVT) at guest address 0 has one entry of its own:
+ * vector 6 (#UD), for triple_fault's ud2. Where the KVM honours the IDT
+ * limit of 0 that lidt sets, the ud2 is a triple fault and the entry is
+ * never read; where it does not (kvm-pvm, kvm_intel's vm86 path) the ud2
+ * comes here instead of running whatever bytes the table would hold, and
+ * the guest says so and halts.
  */
 #define PRINT8BIT       0xE9
 #define PRINT32BIT      0xEA
@@ -25,6 +32,10 @@
 	.section .start, "ax"
 	.globl _start
 _start:
+	jmp	start_body
+	.org	4 * 6                   /* IVT entry 6: offset, segment */
+	.word	ud_through_ivt, 0
+start_body:
 	xorw	%ax, %ax
 	movw	%ax, %ds
 #ifdef ABUSE
@@ -147,10 +158,18 @@ triple_fault:
 	lidt	empty_idt
 	ud2
 
+/* IVT entry 6: the ud2 went through the table despite its limit 0. */
+ud_through_ivt:
+	movl	$ivt_report, %eax
+	outl	%eax, $PRINTSTR
+	hlt
+
 	.section .rodata
 hello:	.asciz	"real mode\n"
 still_running:
 	.asciz	"still running\n"
+ivt_report:
+	.asciz	"exception 6 (#UD) went through the IVT at guest address 0 despite its limit 0: this KVM ignores the IDT limit in real mode, no triple fault\n"
 empty_idt:
 	.word	0
 	.long	0
