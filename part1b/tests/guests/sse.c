@@ -5,7 +5,10 @@
  * SSE math, which 64-bit code has by default). It prints what it computed.
  * Where the vCPU lacks SSE (no CPUID, CR4.OSFXSR clear) its first SSE
  * instruction is an invalid-opcode exception, which with no IDT is a
- * triple fault: nothing after the first line is printed.
+ * triple fault: nothing after the first line is printed. On a KVM that
+ * cannot run SSE at all (kvm-pvm) the first one ends the run in an
+ * emulation failure, which simple-kvm reports with its bytes and address
+ * (tests/guest-cpu.bats finds that instruction in this guest's build).
  */
 #include "hc_guest.h"
 
