@@ -580,8 +580,9 @@ continue"
 # commands with gdb -batch against simple-kvm ARGS --gdb 0 from the
 # repository's root and compares, with these differences allowed: the port
 # (1234 in the README), this checkout's absolute path (none in the README),
-# the host address line of the demo (run-specific), where in its loop a
-# Ctrl-C stopped the guest, and the probe line (it depends on the KVM).
+# the host address line of the demo (run-specific), the address where a
+# Ctrl-C stopped the guest in its loop (the source line is compared), and
+# the probe line (it depends on the KVM).
 
 README_SESSIONS=4
 
@@ -609,9 +610,9 @@ normalize_session() {
 	repo=$(cd "$PART1B/.." && pwd)
 	sed -e "s|127\.0\.0\.1:$1|127.0.0.1:1234|g" -e "s|$repo/||g" |
 		awk '
-		/^Program received signal SIGINT, Interrupt\.$/ { print; skip = 1; next }
-		skip && /^\+/ { skip = 0 }
-		skip { next }
+		/^Program received signal SIGINT, Interrupt\.$/ { stopped = 1 }
+		stopped && /^\+/ { stopped = 0 }
+		stopped { sub(/^0x[0-9a-f]+ in /, "") }
 		/^  simple-kvm: gdb stub: breakpoints: / { next }
 		/^--- simple-kvm stdout:$/ { out = 1; n = 0; print; next }
 		out { n++ }
