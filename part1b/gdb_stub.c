@@ -22,7 +22,9 @@
  * (O_ASYNC); SIGIO is blocked everywhere except inside KVM_RUN
  * (KVM_SET_SIGNAL_MASK), so it ends KVM_RUN with KVM_EXIT_INTR and can
  * never interrupt anything else. No thread, no timer, and no cost while
- * gdb is silent.
+ * gdb is silent. When the session ends (detach, the guest's end) KVM_RUN
+ * gets the thread's own mask back, so no SIGIO, pending or late, can end
+ * a run without gdb.
  *
  * None of the exits the debugger causes is a guest exit: the run loop
  * neither counts nor logs an exit this file claims.
@@ -375,6 +377,27 @@ static enum rsp_action serve(struct gdb_stub *g)
 	}
 }
 
+/*
+ * No SIGIO can end a KVM_RUN once gdb is gone. A signal the socket raised
+ * before the close (gdb closing its end after `detach`, a last Ctrl-C)
+ * stays pending, as SIGIO is blocked outside KVM_RUN; were KVM_RUN still
+ * to unblock it, every run would end at once with KVM_EXIT_INTR, for
+ * good. So KVM_RUN gets the thread's own mask back (SIGIO blocked: a
+ * pending one cannot end a run), the socket raises no more, and what is
+ * pending is taken.
+ */
+static void stop_interrupts(struct gdb_stub *g)
+{
+	int flags = fcntl(g->conn.fd, F_GETFL);
+
+	if (ioctl(g->vcpu.vcpu_fd, KVM_SET_SIGNAL_MASK, NULL) < 0)
+		err(1, "gdb stub: KVM_SET_SIGNAL_MASK");
+	if (flags >= 0)
+		fcntl(g->conn.fd, F_SETFL, flags & ~O_ASYNC);
+	close(g->conn.fd);
+	drain_sigio(g);
+}
+
 static void end_session(struct gdb_stub *g)
 {
 	struct kvm_guest_debug off = { .control = 0 };
@@ -382,7 +405,7 @@ static void end_session(struct gdb_stub *g)
 	while (g->nsw > 0)
 		remove_sw(g, g->sw[0].addr);
 	ioctl(g->vcpu.vcpu_fd, KVM_SET_GUEST_DEBUG, &off);
-	close(g->conn.fd);
+	stop_interrupts(g);
 	g->detached = true;
 }
 
@@ -741,19 +764,21 @@ static int accept_gdb(int listen_fd)
 	return fd;
 }
 
+/* What the probe found (before gdb connects: a student knows what to
+ * expect), then how to connect, the line that says simple-kvm now waits. */
 static void say_how_to_connect(const struct gdb_stub *g, uint16_t port,
 			       const char *elf, bool watchpoints)
 {
-	fprintf(stderr, "simple-kvm: waiting for gdb on 127.0.0.1:%u: "
-		"gdb%s -ex 'target remote 127.0.0.1:%u'%s%s\n", port,
-		g->arch == GDB_ARCH_I8086 ?
-		" -ex 'set architecture i8086'" : "",
-		port, elf ? " " : "", elf ? elf : "");
 	fprintf(stderr, "simple-kvm: gdb stub: breakpoints: %s%s; "
 		"watchpoints %s\n", g->dr_exec ? "4 debug registers, then " : "",
 		g->int3_caught ? "int3" : "single-stepping",
 		watchpoints ? "offered" : "refused (this KVM does not deliver "
 		"data breakpoints)");
+	fprintf(stderr, "simple-kvm: waiting for gdb on 127.0.0.1:%u: "
+		"gdb%s -ex 'target remote 127.0.0.1:%u'%s%s\n", port,
+		g->arch == GDB_ARCH_I8086 ?
+		" -ex 'set architecture i8086'" : "",
+		port, elf ? " " : "", elf ? elf : "");
 }
 
 static void no_op(int signal)
