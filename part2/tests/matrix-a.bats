@@ -20,14 +20,7 @@ io_slice() {
 	morpheus=$(vmfd_of_load_line "$output" 2)
 	[ -n "$neo" ] && [ -n "$morpheus" ] && [ "$neo" != "$morpheus" ]
 
-	expected=$(
-		printf 'VMFD: %s, Loaded Program with size: 7\n' "$neo" "$morpheus"
-		for i in 0 1 2 3 4; do
-			io_slice "$neo" 16 "$i"
-			io_slice "$morpheus" 17 $(((65536 - i) % 65536))
-		done | head -38
-	)
-	assert_equal "$output" "$expected"
+	assert_equal "$output" "$(expected_output matrix-a.out "$neo" "$morpheus")"
 }
 
 @test "matrix-a: -n stops after N exits, then the summary; status 0" {

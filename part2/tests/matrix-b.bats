@@ -20,7 +20,9 @@ expected_alternation() {
 	require_kvm
 	run_split ./matrix-b --quantum 100ms -n 8
 	assert_equal "$status" 0
-	assert_equal "$(without_times "$output")" "$(expected_alternation "$output" 8)"
+	# The stdout of `matrix-b -n 8` at any quantum: expected/matrix-b.out.
+	assert_equal "$(without_times "$output")" "$(expected_output matrix-b.out \
+		"$(vmfd_of_load_line "$output" 1)" "$(vmfd_of_load_line "$output" 2)")"
 	assert_times_step "$output" 0.1
 }
 

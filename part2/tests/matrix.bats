@@ -21,13 +21,7 @@ order_of() {
 	assert_equal "$(order_of "$output")" "NMNNMNNMNN"
 	neo=$(vmfd_of_load_line "$output" 1)
 	morpheus=$(vmfd_of_load_line "$output" 2)
-	expected=$(
-		printf 'VMFD: %s, Loaded Program with size: 5\n' "$neo" "$morpheus"
-		for who in $(order_of "$output" | sed 's/./& /g'); do
-			if [ "$who" = N ]; then preempted_slice "$neo"; else preempted_slice "$morpheus"; fi
-		done
-	)
-	assert_equal "$(without_times "$output")" "$expected"
+	assert_equal "$(without_times "$output")" "$(expected_output matrix.out "$neo" "$morpheus")"
 	assert_times_step "$output" 1
 	assert_equal "$(summary_rows "$stderr" | awk '{ print $1, $2, $3, $4 }')" \
 		"$neo 7 70.00 7

@@ -5,6 +5,13 @@ setup() {
 	cd "$BATS_TEST_DIRNAME/.." || return 1
 }
 
+# part2/expected/$1 (see its README) for a run whose two VMs got VMFDs $2
+# and $3: the file holds 4 and 6, what a program started from a shell gets.
+expected_output() {
+	sed -e 's/^VMFD: 4\([ ,]\)/VMFD: @first@\1/' -e 's/^VMFD: 6\([ ,]\)/VMFD: @second@\1/' \
+		-e "s/@first@/$2/" -e "s/@second@/$3/" "$BATS_TEST_DIRNAME/../expected/$1"
+}
+
 # The VMFD that the load line number $2 (1, 2, ...) of output $1 shows.
 vmfd_of_load_line() {
 	sed -n "$2s/^VMFD: \([0-9]*\), Loaded Program with size: [0-9]*$/\1/p" <<<"$1"
