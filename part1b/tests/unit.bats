@@ -1,7 +1,8 @@
 # The unit tests of part1b's host-side code, which need no KVM: hypercall
 # handling (test-hc), image loading (test-loader) and the software MMU the
 # first one stands on (test-soft-mmu), and the GDB remote protocol layer
-# of --gdb (test-gdb-rsp). `make test-programs` builds them in
+# of --gdb (test-gdb-rsp), the ring reader of --coalesce-print8
+# (test-coalesced). `make test-programs` builds them in
 # part1b/unit; each prints `ok NAME` or `FAIL NAME: why` per case.
 load ../../tests/lib
 
@@ -31,4 +32,8 @@ run_unit() {
 
 @test "unit: test-gdb-rsp, framing and packets of the gdb stub, a hostile client, without KVM" {
 	run_unit test-gdb-rsp
+}
+
+@test "unit: test-coalesced, the coalesced PIO ring reader of --coalesce-print8, without KVM" {
+	run_unit test-coalesced
 }
