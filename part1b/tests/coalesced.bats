@@ -76,7 +76,8 @@ same_with_and_without() {
 		with=$(printf '%s\n' "$output" | sed 8d)
 		assert_equal "$with" "$(printf '%s\n' "$without" |
 			sed '6s/^14$/3/; 7s/^16$/5/; 11s/^IO out: 16$/IO out: 5/; 13s/^IO out: 20$/IO out: 9/')"
-		[ "$with" != "$without" ]
+		# -r's demo prints nothing but its banner: no count to change.
+		[ "$mode" = -r ] || [ "$with" != "$without" ]
 	done
 }
 
@@ -199,7 +200,7 @@ flood_lines() {
 	assert_equal "$status" 0
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_equal "${stderr_lines[1]}" "$LACKS_LINE"
-	assert_demo_output "Testing real mode"
+	assert_equal "$output" "Testing real mode"
 }
 
 @test "without --coalesce-print8: SIMPLE_KVM_NO_COALESCED_PIO changes nothing, and -v says nothing of coalescing" {
