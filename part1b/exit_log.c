@@ -67,6 +67,24 @@ void exit_log_record(struct exit_log *log, const struct kvm_run *run,
 		trace(log, run, vcpu_fd);
 }
 
+/* What went through the ring instead of exiting (not counted above). */
+static void print_coalesced(const struct exit_log *log)
+{
+	const struct coalesced_ring *cr = log->coalesced;
+
+	fprintf(log->to, "simple-kvm: coalesced PIO (no exits), ring of %u "
+		"entries:\n", cr->entries);
+	fprintf(log->to, "  port 0x%04x out bytes      %12" PRIu64 "\n",
+		cr->port, cr->bytes);
+	fprintf(log->to, "  %-24s %12" PRIu64 "\n", "drains with bytes",
+		cr->drains);
+	fprintf(log->to, "  %-24s %12" PRIu32 "\n", "most in one drain",
+		cr->most);
+	if (cr->foreign)
+		fprintf(log->to, "  %-24s %12" PRIu64 "\n", "other entries, skipped",
+			cr->foreign);
+}
+
 void exit_log_finish(struct exit_log *log)
 {
 	if (!log->stats)
@@ -88,4 +106,6 @@ void exit_log_finish(struct exit_log *log)
 	if (log->other_port_exits)
 		fprintf(log->to, "  %-24s %12" PRIu64 "\n", "other ports",
 			log->other_port_exits);
+	if (log->coalesced)
+		print_coalesced(log);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "coalesced.h"
+
 #define EXIT_LOG_REASONS 64     /* reasons from here on count as "other" */
 #define EXIT_LOG_PORTS   64     /* distinct (port, direction) pairs kept */
 
@@ -28,6 +30,9 @@ struct exit_log {
 	struct port_count ports[EXIT_LOG_PORTS];
 	unsigned nports;
 	uint64_t other_port_exits;
+	/* --coalesce-print8's ring, when one is in use: its bytes are no
+	 * exits, --stats shows them apart. */
+	const struct coalesced_ring *coalesced;
 };
 
 void exit_log_init(struct exit_log *log, bool stats, bool trace, FILE *to);

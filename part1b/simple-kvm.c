@@ -39,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "coalesced.h"
 #include "exit_log.h"
 #include "gdb_stub.h"
 #include "guest_file.h"
@@ -311,6 +312,7 @@ struct options {
 	const char *guest_path;         /* NULL: the embedded guest */
 	uint64_t ram_size;
 	bool stats, trace, verbose;
+	bool coalesce_print8;           /* print8bit's port as coalesced PIO */
 	int gdb_port;                   /* -1: no --gdb */
 };
 
@@ -318,13 +320,16 @@ static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: simple-kvm [-r | -s | -p | -l] [--guest FILE] [--mem SIZE]\n"
-		"                  [--stats] [--trace] [--gdb PORT] [-v] [-h] [--version]\n"
+		"                  [--stats] [--trace] [--gdb PORT] [--coalesce-print8]\n"
+		"                  [-v] [-h] [--version]\n"
 		"  -r, -s, -p, -l  real, protected, 32-bit paging, long mode (default -l)\n"
 		"  --guest FILE    run FILE (ELF or flat binary) instead of the embedded guest\n"
 		"  --mem SIZE      guest RAM, a multiple of 2M from 2M to 512M (default 2M)\n"
 		"  --stats         print exit counts by reason and by port on stderr at the end\n"
 		"  --trace         print one line per VM exit on stderr\n"
 		"  --gdb PORT      wait for gdb on 127.0.0.1:PORT (0: any free port)\n"
+		"  --coalesce-print8  queue print8bit's bytes in KVM's coalesced PIO ring\n"
+		"                  instead of one exit each, where KVM can\n"
 		"  -v, --verbose   print where guest RAM is in the host on stderr\n"
 		"  -h, --help      print this help;  --version  print the version\n");
 }
@@ -393,13 +398,14 @@ static const struct cpu_mode *mode_of_flag(int flag)
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_GUEST = 256, OPT_MEM, OPT_STATS, OPT_TRACE, OPT_GDB,
-	       OPT_VERSION };
+	       OPT_VERSION, OPT_COALESCE };
 	static const struct option longopts[] = {
 		{ "guest", required_argument, NULL, OPT_GUEST },
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "trace", no_argument, NULL, OPT_TRACE },
 		{ "gdb", required_argument, NULL, OPT_GDB },
+		{ "coalesce-print8", no_argument, NULL, OPT_COALESCE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -421,6 +427,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_STATS:   opt->stats = true; break;
 		case OPT_TRACE:   opt->trace = true; break;
 		case OPT_GDB:     opt->gdb_port = parse_port(optarg); break;
+		case OPT_COALESCE: opt->coalesce_print8 = true; break;
 		case 'v':         opt->verbose = true; break;
 		case 'h':         usage(stdout); stdout_flush(NULL); exit(0);
 		case OPT_VERSION: puts(VERSION); stdout_flush(NULL); exit(0);
@@ -589,6 +596,25 @@ static bool synced_translate(void *ctx, uint64_t gva, uint64_t *gpa)
 	return kvm_translate(ctx, gva, gpa);
 }
 
+/*
+ * --coalesce-print8: print8bit's `out`s queue in KVM's ring instead of
+ * exiting, where this KVM can (coalesced.h). Where it cannot, one line
+ * says so and the run goes on with an exit per byte, as without the option.
+ */
+static void coalesce_print8(struct vm *vm, struct coalesced_ring *cr,
+			    bool verbose)
+{
+	const char *why;
+
+	if (!coalesced_setup(cr, vm->vm_fd, vm->run, vm->run_size,
+			     HC_PORT_PRINT8BIT, &why))
+		warnx("--coalesce-print8: %s: print8bit exits on every byte",
+		      why);
+	else if (verbose)
+		warnx("--coalesce-print8: port 0x%x is coalesced PIO, in a ring "
+		      "of %u entries", HC_PORT_PRINT8BIT, cr->entries);
+}
+
 /* ---- running ---- */
 
 /*
@@ -722,17 +748,47 @@ static enum guest_state serve_exit(struct vm *vm, struct hc_host *hc)
 }
 
 /*
+ * Prints the print8bit bytes KVM queued in the coalesced ring (when
+ * --coalesce-print8 set one up) since the last exit. They were written
+ * before this exit happened, so they go out before anything serves it: a
+ * hypercall's output, a fault's report, a gdb stop, the halt.
+ */
+static void drain_coalesced(struct coalesced_ring *cr, struct hc_host *hc,
+			    struct exit_log *log)
+{
+	if (!cr->ring)
+		return;
+	errno = 0; /* a failed putc leaves its own */
+	if (coalesced_drain(cr, hc->out) != COALESCED_OK)
+		errx(1, "the coalesced PIO ring's indices (first %u, last %u) "
+		     "are outside its %u entries", cr->ring->first,
+		     cr->ring->last, cr->entries);
+	if (!hc->out_errno && ferror(hc->out))
+		hc->out_errno = errno ? errno : EIO;
+	if (hc->out_errno)
+		stdout_failed(hc->out_errno, log);
+}
+
+/*
  * Runs the vCPU until it halts; every return of KVM_RUN is one exit, but
- * for those a debugger caused (gdb, when there is one, claims them).
+ * for those a debugger caused (gdb, when there is one, claims them). The
+ * print8bit bytes KVM queued instead of exiting (--coalesce-print8) are
+ * drained here, once per return, before the exit is looked at.
  */
 static void run_until_halt(struct vm *vm, struct hc_host *hc,
-			   struct exit_log *log, struct gdb_stub *gdb)
+			   struct exit_log *log, struct gdb_stub *gdb,
+			   struct coalesced_ring *cr)
 {
 	enum guest_state state = GUEST_RUNS;
+	int run_errno;
 
 	do {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
+		run_errno = ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0 ? errno : 0;
+		drain_coalesced(cr, hc, log);
+		if (run_errno && run_errno != EINTR) {
+			errno = run_errno;
 			err(1, "KVM_RUN");
+		}
 		if (gdb && gdb_stub_claims_exit(gdb))
 			continue;
 		hc->exits++;
@@ -853,6 +909,7 @@ int main(int argc, char **argv)
 	struct guest_mem mem;
 	bool ok = true;
 	struct gdb_stub *gdb = NULL;
+	struct coalesced_ring coalesced = { .ring = NULL };
 
 	parse_options(argc, argv, &opt);
 	/* Graders read stdout through pipes: a line must leave when done. */
@@ -873,6 +930,8 @@ int main(int argc, char **argv)
 	vcpu_sync_sregs(&vm);
 	vcpu_set_supported_cpuid(&vm);
 	vcpu_setup(&vm, opt.mode, entry, opt.verbose);
+	if (opt.coalesce_print8)
+		coalesce_print8(&vm, &coalesced, opt.verbose);
 
 	mem = (struct guest_mem){
 		.ram = vm.guest_ram,
@@ -885,12 +944,14 @@ int main(int argc, char **argv)
 	/* The ABI has HC_gvaToHva ask KVM itself (SPEC §1.3). */
 	hc.gva_to_hva_translate = kvm_translate;
 	exit_log_init(&log, opt.stats, opt.trace, stderr);
+	if (coalesced.ring)
+		log.coalesced = &coalesced;
 
 	if (puts(opt.mode->banner) == EOF)
 		stdout_failed(errno, &log);
 	if (opt.gdb_port >= 0)
 		gdb = gdb_attach(&opt, &vm, &mem);
-	run_until_halt(&vm, &hc, &log, gdb);
+	run_until_halt(&vm, &hc, &log, gdb, &coalesced);
 	if (!opt.guest_path)
 		ok = check_result(&vm);
 	if (gdb)

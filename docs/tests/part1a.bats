@@ -88,3 +88,29 @@ check_source() {
 		return 1
 	fi
 }
+
+# The section on --coalesce-print8 against a run with the option: the
+# ioctls the option adds are named in the text, and the ring size and the
+# demo's exit counts the text states are the ones the run gives.
+@test "part1a: the --coalesce-print8 section names its ioctls, and its ring size and counts are the run's" {
+	trace_long_mode
+	local plain="$BATS_TEST_TMPDIR/ioctls.plain" log="$BATS_TEST_TMPDIR/strace.coalesce"
+	mv "$BATS_TEST_TMPDIR/ioctls" "$plain"
+	run strace -f -o "$log" -e trace=ioctl "$SKVM" -l -v --coalesce-print8
+	[ "$status" -eq 0 ] || { echo "status $status: $output" >&2; return 1; }
+	grep -q 'port 0xe9 is coalesced PIO' <<<"$output" ||
+		skip "this KVM has no KVM_CAP_COALESCED_PIO: $output"
+	grep -o 'ioctl([0-9]*, KVM_[A-Z0-9_]*' "$log" | sed 's/.*, //' |
+		awk '!seen[$0]++' | grep -Fvxf "$plain" >"$BATS_TEST_TMPDIR/ioctls" || true
+	grep -qx KVM_REGISTER_COALESCED_MMIO "$BATS_TEST_TMPDIR/ioctls"
+	check_source docs/part1a/part1a.ms "$(ms_text | named_in)"
+
+	local entries
+	entries=$(sed -n 's/.*in a ring of \([0-9]*\) entries$/\1/p' <<<"$output")
+	ms_text | tr '\n' ' ' | grep -qF "/\\~24\\~=\\~$entries." ||
+		{ echo "the text does not give the ring's $entries entries" >&2; return 1; }
+	run bounded "$SKVM" -l --coalesce-print8
+	[ "$status" -eq 0 ]
+	ms_text | tr '\n' ' ' | grep -qF "the demo prints ${lines[5]} and ${lines[6]} instead of 14 and 16, and \\f(CWIO out: ${lines[11]#IO out: }\\fP and \\f(CWIO out: ${lines[13]#IO out: }\\fP instead of 16 and 20" ||
+		{ echo "the text's counts are not the run's: ${lines[*]}" >&2; return 1; }
+}

@@ -1,8 +1,9 @@
 # The unit tests of part1b's host-side code, which need no KVM: hypercall
 # handling (test-hc), image loading (test-loader) and the software MMU the
 # first one stands on (test-soft-mmu), and the GDB remote protocol layer
-# of --gdb (test-gdb-rsp), and the report of a KVM internal error with its
-# x87/MMX/SSE decoder (test-internal-error). `make test-programs` builds them in
+# of --gdb (test-gdb-rsp), the report of a KVM internal error with its
+# x87/MMX/SSE decoder (test-internal-error) and the ring reader of
+# --coalesce-print8 (test-coalesced). `make test-programs` builds them in
 # part1b/unit; each prints `ok NAME` or `FAIL NAME: why` per case.
 load ../../tests/lib
 
@@ -36,4 +37,8 @@ run_unit() {
 
 @test "unit: test-internal-error, the emulation-failure report and its x87/SSE decoder, a hostile rip, without KVM" {
 	run_unit test-internal-error
+}
+
+@test "unit: test-coalesced, the coalesced PIO ring reader of --coalesce-print8, without KVM" {
+	run_unit test-coalesced
 }
