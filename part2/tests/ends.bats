@@ -48,8 +48,8 @@ VMFD: $vmfd KVM_EXIT_INTR"
 @test "a FIFO image is refused at once, without waiting for a writer" {
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	rejects "matrix-a: $BATS_TEST_TMPDIR/fifo: not a regular file" \
-		timeout -s KILL 10 ./matrix-a --vm "$BATS_TEST_TMPDIR/fifo" --vm guest2-a.bin
-	rejects "matrix: /dev/zero: not a regular file" timeout -s KILL 10 ./matrix --vm /dev/zero
+		./matrix-a --vm "$BATS_TEST_TMPDIR/fifo" --vm guest2-a.bin
+	rejects "matrix: /dev/zero: not a regular file" ./matrix --vm /dev/zero
 }
 
 @test "SIGINT while the setup waits (a FIFO --trace without reader): gone within 1 s, summary, status 0" {
@@ -73,7 +73,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 
 @test "--seconds 1 with a guest that never exits and no timer (matrix-a): ends at 1 s" {
 	require_kvm
-	run_split timeout -s KILL 20 ./matrix-a --vm guest1.bin --seconds 1
+	run_split ./matrix-a --vm guest1.bin --seconds 1
 	assert_equal "$status" 0
 	assert_one_interrupted_slice "$output"
 	assert_equal "$(summary_head "$stderr")" "matrix-a: stopped by --seconds, slices 1"
@@ -82,7 +82,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 
 @test "--seconds 0.5 with a quantum of 5 s (matrix-b): ends at 0.5 s, in the first slice" {
 	require_kvm
-	run_split timeout -s KILL 20 ./matrix-b --quantum 5s --seconds 0.5 -q
+	run_split ./matrix-b --quantum 5s --seconds 0.5 -q
 	assert_equal "$status" 0
 	assert_equal "$(summary_head "$stderr")" "matrix-b: stopped by --seconds, slices 1"
 	assert_near "$(summary_wall "$stderr")" 0.6 0.1
@@ -93,7 +93,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 # Runs "$@ --trace FILE | head -3" with pipefail: status is the program's.
 through_head_3() {
 	trace=$BATS_TEST_TMPDIR/trace.csv
-	run_split timeout -s KILL 20 bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
+	run_split bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
 }
 
 # The trace $1 has its header and one row per slice of summary stderr $2.
