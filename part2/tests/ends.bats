@@ -72,6 +72,9 @@ VMFD: $vmfd KVM_EXIT_INTR"
 }
 
 # ---- --seconds is a deadline ---------------------------------------------
+# Never before it; after it by less than a second even on a loaded or
+# emulated host (measured: 1.36 s for --seconds 1 under TCG with a load
+# of 15 on 2 cores). Without the deadline neither run would end.
 
 @test "--seconds 1 with a guest that never exits and no timer (matrix-a): ends at 1 s" {
 	require_kvm
@@ -79,7 +82,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 	assert_equal "$status" 0
 	assert_one_interrupted_slice "$output"
 	assert_equal "$(summary_head "$stderr")" "matrix-a: stopped by --seconds, slices 1"
-	assert_near "$(summary_wall "$stderr")" 1.1 0.1
+	assert_near "$(summary_wall "$stderr")" 1.5 0.5
 }
 
 @test "--seconds 0.5 with a quantum of 5 s (matrix-b): ends at 0.5 s, in the first slice" {
@@ -87,7 +90,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 	run_split ./matrix-b --quantum 5s --seconds 0.5 -q
 	assert_equal "$status" 0
 	assert_equal "$(summary_head "$stderr")" "matrix-b: stopped by --seconds, slices 1"
-	assert_near "$(summary_wall "$stderr")" 0.6 0.1
+	assert_near "$(summary_wall "$stderr")" 1.0 0.5
 }
 
 # ---- output that cannot be written (SPEC §4.7) ---------------------------
