@@ -23,12 +23,12 @@ trace_long_mode() {
 	[ -x "$SKVM" ] || { echo "no $SKVM: run make first" >&2; return 1; }
 
 	local log="$BATS_TEST_TMPDIR/strace.log"
-	run strace -f -o "$log" -e trace=ioctl "$SKVM" -l
-	if [ "$status" -ne 0 ] && grep -q 'Operation not permitted' <<<"$output"; then
+	run_split strace -f -o "$log" -e trace=ioctl "$SKVM" -l
+	if [ "$status" -ne 0 ] && grep -q 'Operation not permitted' <<<"$stderr"; then
 		echo "# STRACE CANNOT TRACE here (ptrace refused): part1a drift test SKIPPED" >&3
 		skip "STRACE CANNOT TRACE: ptrace is not permitted here"
 	fi
-	[ "$status" -eq 0 ] || { echo "strace simple-kvm -l: status $status: $output" >&2; return 1; }
+	[ "$status" -eq 0 ] || { echo "strace simple-kvm -l: status $status: $stderr" >&2; return 1; }
 
 	grep -o 'ioctl([0-9]*, KVM_[A-Z0-9_]*' "$log" | sed 's/.*, //' |
 		awk '!seen[$0]++' >"$BATS_TEST_TMPDIR/ioctls"

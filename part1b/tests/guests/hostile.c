@@ -251,6 +251,25 @@ void rep_outs(void)
 		     : "d"((uint16_t)HC_PORT_PRINT8BIT) : "memory");
 }
 
+/*
+ * A string in: five dwords from numExits into a buffer set to 0x77777777
+ * first, at the start of a page, then the buffer printed. KVM reads ahead
+ * for rep ins: as many as fit in the page, in one exit with count 5.
+ */
+void rep_ins(void)
+{
+	volatile uint32_t *buf = (volatile uint32_t *)(uintptr_t)SCRATCH;
+	uintptr_t dst = SCRATCH;
+	uintptr_t count = 5;
+
+	for (int i = 0; i < 5; i++)
+		buf[i] = 0x77777777u;
+	asm volatile("rep insl" : "+D"(dst), "+c"(count)
+		     : "d"((uint16_t)HC_PORT_NUMEXITS) : "memory");
+	for (int i = 0; i < 5; i++)
+		HC_print32bit(buf[i]);
+}
+
 /* Unknown ports: one warning per port, reads give all ones. */
 void unknown_ports(void)
 {
