@@ -87,7 +87,10 @@ static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 	if (ioctl(m.vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		err(1, "KVM_SET_REGS");
 
-	if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1)
+	/* Closing the write end once it is written lets the parent see the end
+	 * of the pipe if the other child dies before it is ready. */
+	if (write(ready_fd, &c, 1) != 1 || close(ready_fd) < 0 ||
+	    read(go_fd, &c, 1) != 1)
 		_exit(1);
 	for (;;)
 		if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
@@ -380,6 +383,10 @@ int main(int argc, char **argv)
 		if (child[i] == 0)
 			spin_vm(pin, ready[1], go[0]);
 	}
+	/* Only the children write "ready": a child that fails before it
+	 * does must end the parent's read, not block it for ever. */
+	close(ready[1]);
+	close(go[0]);
 	for (int i = 0; i < 2; i++)
 		if (read(ready[0], &byte, 1) != 1) {
 			kill_children();

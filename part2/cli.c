@@ -42,7 +42,7 @@ static void usage(const struct stage *stage)
 	printf("  -n, --slices N         stop after N slices\n"
 	       "      --seconds S        stop after S seconds (3, 0.5, ...)\n");
 	if (stage->preempts)
-		printf("      --quantum DURATION length of a slice: 1s, 10ms, "
+		printf("      --quantum DURATION CPU time of a slice: 1s, 10ms, "
 		       "500us (default %gs)\n",
 		       (double)stage->quantum_ns / NSEC_PER_SEC);
 	if (stage->weighs)

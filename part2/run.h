@@ -34,6 +34,7 @@ struct vm_stats {
 struct run {
 	struct options opts;
 	bool print_time;        /* the "Time: T" line of matrix-b and matrix */
+	bool shares_turns;      /* matrix-a: shares count slices, not time */
 	int kvm_fd;
 	unsigned nvm;           /* the VMs created so far */
 	struct vm *vm;          /* opts.nvm of them */

@@ -8,7 +8,8 @@ typedef unsigned __int128 u128;
 
 void sched_init(struct sched *s, struct sched_vm *vm, uint64_t quantum_ns)
 {
-	*s = (struct sched){ .vm = vm, .longest_ns = quantum_ns };
+	*s = (struct sched){ .vm = vm, .longest_ns = quantum_ns,
+			     .tie_ns = quantum_ns / SCHED_TIE_PARTS };
 }
 
 /* ---- the heap of one weight: least charged first, then lowest index ---- */
@@ -111,12 +112,16 @@ unsigned sched_add(struct sched *s, uint32_t weight)
 	return index;
 }
 
-/* lag >= 0, multiplied through by the weight sum:
- * charged * weight_sum <= weight * charged_sum. */
+/* lag >= -tie, multiplied through by the weight sum:
+ * charged * weight_sum <= weight * charged_sum + tie * weight_sum.
+ * A VM a hair ahead of its ideal (timer jitter) counts as at it: at every
+ * block boundary of 7:3 both VMs stand at their ideal, and without the
+ * tie the jitter of the last slices would decide who runs first. */
 static bool eligible(const struct sched *s, const struct sched_vm *vm)
 {
 	return (u128)vm->charged_ns * s->weight_sum <=
-	       (u128)vm->weight * s->charged_sum_ns;
+	       (u128)vm->weight * s->charged_sum_ns +
+	       (u128)s->tie_ns * s->weight_sum;
 }
 
 /* a's pass after one more slice is below b's: the one whose lag would

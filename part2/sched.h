@@ -15,9 +15,9 @@
  *     first; a "slice" here is the longest charged so far, at least the
  *     quantum, so that long slices cannot outrun the deadlines);
  *   - on a tie, the lowest index.
- * A VM runs only while it is not ahead, so it is never a slice ahead of its
- * ideal; the deadlines keep it, in every case the tests try, less than a
- * slice behind. With equal slices and weights 7 and 3 the order is
+ * A VM runs only while it is not ahead, so it is never more than a slice
+ * (and that twentieth) ahead of its ideal; the deadlines keep it, in every
+ * case the tests try, less than a slice behind. With equal slices and weights 7 and 3 the order is
  * N M N N M N N M N N, forever. This is stride scheduling with the
  * eligibility rule of EEVDF; without that rule a VM of weight 100 among
  * fifty of weight 1 falls 33 quanta behind. The comparisons are exact,
@@ -38,6 +38,11 @@
 /* Weights above this are refused by the command line; the arithmetic
  * stays exact up to 2^32 VMs of this weight. */
 #define SCHED_MAX_WEIGHT 1000000u
+
+/* A VM less than quantum / SCHED_TIE_PARTS ahead of its ideal is still
+ * eligible: lags that close count as equal (then the deadline, and on a
+ * tie the lowest index, decide), so timer jitter cannot reorder a block. */
+#define SCHED_TIE_PARTS 20
 
 struct sched_vm {
 	uint32_t weight;
@@ -61,6 +66,7 @@ struct sched {
 	uint64_t weight_sum;
 	uint64_t charged_sum_ns;
 	uint64_t longest_ns;        /* the longest slice, at least a quantum */
+	uint64_t tie_ns;            /* lags this close count as equal */
 };
 
 /* An empty schedule over vm[], which must have room for every VM added. */

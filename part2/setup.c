@@ -152,7 +152,8 @@ void run_setup(struct run *r, const struct stage *stage, int argc,
 	struct image *image;
 	sigset_t inside_run;
 
-	*r = (struct run){ .print_time = stage->preempts, .kvm_fd = -1 };
+	*r = (struct run){ .print_time = stage->preempts,
+			   .shares_turns = !stage->preempts, .kvm_fd = -1 };
 	catch_interrupts(r, &inside_run);
 	cli_parse(argc, argv, stage, &r->opts);
 	/* Graders read stdout through a pipe: a line must leave at once. */

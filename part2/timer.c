@@ -10,7 +10,8 @@ static struct timespec timespec_of(uint64_t ns)
 				  .tv_nsec = ns % NSEC_PER_SEC };
 }
 
-static void start(int signo, int flags, const struct itimerspec *when)
+static void start(clockid_t clock, int signo, int flags,
+		  const struct itimerspec *when)
 {
 	struct sigevent event = {
 		.sigev_notify = SIGEV_SIGNAL,
@@ -18,7 +19,7 @@ static void start(int signo, int flags, const struct itimerspec *when)
 	};
 	timer_t timer;
 
-	if (timer_create(CLOCK_MONOTONIC, &event, &timer) < 0)
+	if (timer_create(clock, &event, &timer) < 0)
 		err(1, "timer_create");
 	if (timer_settime(timer, flags, when, NULL) < 0)
 		err(1, "timer_settime");
@@ -31,12 +32,12 @@ void timer_start(uint64_t period_ns)
 		.it_value = timespec_of(period_ns),
 	};
 
-	start(TIMER_SIGNAL, 0, &every_period);
+	start(CLOCK_THREAD_CPUTIME_ID, TIMER_SIGNAL, 0, &every_period);
 }
 
 void deadline_start(uint64_t at_ns)
 {
 	struct itimerspec once = { .it_value = timespec_of(at_ns) };
 
-	start(DEADLINE_SIGNAL, TIMER_ABSTIME, &once);
+	start(CLOCK_MONOTONIC, DEADLINE_SIGNAL, TIMER_ABSTIME, &once);
 }

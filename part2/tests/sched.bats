@@ -19,6 +19,22 @@ policy_case() {
 	policy_case default-order
 }
 
+@test "sched: slices up to a 4 ms tick late on 1 s quanta: 50 blocks, every one N M N N M N N M N N" {
+	policy_case default-blocks-tick-late
+}
+
+@test "sched: slices up to 2% late (a tick on 200 ms): three blocks N M N N M N N M N N" {
+	policy_case default-blocks-short-quantum
+}
+
+@test "sched: at every block boundary the lags are a hair either side of zero: Neo begins each of 50 blocks" {
+	policy_case default-boundary-either-side
+}
+
+@test "sched: while the drift from the pattern's lags stays under 0.04 quanta, every pick is the pattern's" {
+	policy_case pattern-while-drift-small
+}
+
 @test "sched: the first block stays 7:3 under every +-5% jitter, Morpheus within four" {
 	policy_case default-first-block-jitter-extremes
 }
@@ -53,6 +69,15 @@ policy_case() {
 
 @test "sched: 5:3:2 over 600 late-signal slices: counts within 6 of 300, 180, 120" {
 	policy_case three-vms-5-3-2
+}
+
+@test "sched-replay: the policy's picks for given charges (what the matrix tests compare with)" {
+	run bash -c 'printf "%s\n" 1000000000 1000000000 1000000000 1000000000 1000000000 | ./sched-replay 1000000000 7 3'
+	assert_equal "$status" 0
+	assert_equal "$(tr -d '\n' <<<"$output")" "01001"
+	run ./sched-replay 1000000000 7 0
+	assert_equal "$status" 2
+	assert_equal "$output" "sched-replay: '0': not a whole number from 1 to 1000000"
 }
 
 @test "sched: test-sched fails on an unknown case" {
