@@ -17,8 +17,8 @@
 #   make test-amd       the KVM tests under kvm_amd (svm-host, QEMU TCG)
 #   make test-intel     every simple-kvm mode and hostile guest under
 #                       kvm_intel on Nehalem and Haswell (vmx-host, Bochs)
-# TOOLS (default ../shared/tools) is where svm-host, vmx-host and
-# debian-root are.
+# TOOLS is where the emulated-host tools svm-host, vmx-host and debian-root
+# are (not part of this repository; only these targets need them).
 
 PARTS := part1b part2
 TOOLS ?= ../shared/tools

@@ -6,7 +6,7 @@
  *
  *   cfs-share [--seconds S] [--cpu N] [--method M] [--results FILE]
  *
- * The weights, in the first way this machine allows:
+ * The weights, in the first way the host allows:
  *   1. cgroup v2 with the cpu controller: cpu.weight 70 and 30;
  *   2. cgroup v1 cpu controller: cpu.shares 700 and 300;
  *   3. nice 0 and nice 4: kernel weights 1024 and 423 (sched_prio_to_weight),

@@ -1,6 +1,6 @@
 /*
  * kvm-ioctl-cost: what the work simple-kvm does beside KVM_RUN costs on
- * this machine, each as a ratio to one bare exit measured in the same
+ * the host, each as a ratio to one bare exit measured in the same
  * process. Explains the part1b figures (README.md, "Where the time goes").
  *
  * The guest is `out %al, $0x80; jmp 0`: every KVM_RUN returns after one

@@ -16,7 +16,7 @@
  * whole process, and so does a copy of the same image with N = 0; the cost
  * of one call is the difference of the wall times over N. The floor is the
  * same measurement of a bare `out` loop under kvm-floor, a runner that only
- * counts exits. The host under this machine makes the cost of an exit
+ * counts exits. On a nested KVM (kvm-pvm) the outer host makes the cost of an exit
  * vary by 10-30 % from one run to the next, so each run of a guest (about
  * 40 ms of calls) is paired with a floor run right before or after it, the
  * ratio is taken within the pair, and the median over R rounds is reported

@@ -238,8 +238,8 @@ static void setup_long_mode(struct vm *vm, struct kvm_sregs *sregs,
 }
 
 /*
- * Some KVMs page only in long mode: kvm-pvm, the nested KVM of this
- * project's machines, clears CR0.PG from a 32-bit KVM_SET_SREGS (its
+ * Some KVMs page only in long mode: kvm-pvm, a nested KVM (KVM inside a
+ * KVM guest), clears CR0.PG from a 32-bit KVM_SET_SREGS (its
  * kernel log says so) and the vCPU shuts down at its next KVM_RUN. There
  * -p runs the same 32-bit code in compatibility mode: long mode's page
  * tables under a 32-bit code segment. The guest sees 32-bit code with

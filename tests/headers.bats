@@ -26,7 +26,7 @@ WRAPPER="$ROOT/tests/headers/5.4"
 	assert_equal "$status" 0
 }
 
-@test "headers: the list names every exit reason and capability this machine's headers add after 5.4" {
+@test "headers: the list names every exit reason and capability the host's headers add after 5.4" {
 	# 5.4's last ones: KVM_EXIT_HYPERV 27, KVM_CAP_HYPERV_DIRECT_TLBFLUSH 175.
 	missing=$(printf '#include <linux/kvm.h>\n' | "${CC:-cc}" -E -dM - |
 		awk '($2 ~ /^KVM_EXIT_/ && $3 ~ /^[0-9]+$/ && $3 > 27) ||

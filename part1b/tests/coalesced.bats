@@ -1,4 +1,4 @@
-# simple-kvm --coalesce-print8 (issue 17): print8bit's port as coalesced
+# simple-kvm --coalesce-print8: print8bit's port as coalesced
 # PIO. Every byte the guest queued in KVM's ring before an exit is printed
 # before that exit is served, so stdout with the option is stdout without
 # it; only the exit counts the guest asks for are smaller. The guests are

@@ -473,7 +473,7 @@ set var *(unsigned int *)&spin_until_set = 1"
 	after_ctrl_c -r
 }
 
-# emulated_by_qemu_tcg: this machine is a QEMU guest run by QEMU's TCG
+# emulated_by_qemu_tcg: the host running the tests is a QEMU guest run by QEMU's TCG
 # (pure emulation, its SVM included), not by hardware through KVM: DMI
 # names QEMU, and the kernel found no kvm-clock, which QEMU offers when
 # it runs on KVM.

@@ -1,4 +1,4 @@
-# soft_mmu.c against KVM_TRANSLATE on this machine's KVM (SPEC §1.3):
+# soft_mmu.c against KVM_TRANSLATE on the host's KVM (SPEC §1.3):
 # unit/translate-diff builds random page tables for a few seconds and
 # requires the same answer from both wherever soft_mmu answers itself.
 # The seed is printed (and TRANSLATE_DIFF_SEED=N replays one).

@@ -215,8 +215,8 @@ static void long_flag_bits_are_not_address(void)
 
 /*
  * Reserved bits that every KVM reserves: KVM_TRANSLATE and the guest's own
- * access refuse the address, so the walk does too (issue 9: a 2 MiB page
- * with bit 13 set was printed from).
+ * access refuse the address, so the walk does too (an earlier walk printed
+ * from a 2 MiB page with bit 13 set).
  */
 static void long_reserved_bits_are_refused(void)
 {
