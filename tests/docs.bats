@@ -1,6 +1,7 @@
 # The repository's docs stand alone: every "SPEC §x.y" cited in code, tests
-# and docs is a section of docs/SPEC.md, and no doc names a file outside
-# the repository or a path of a developer's machine.
+# and docs is a section of docs/SPEC.md, no doc names a file outside the
+# repository or a path of a developer's machine, and no doc cites an issue
+# number.
 load lib
 
 TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
@@ -27,8 +28,19 @@ tree_files() {
 	grep -q '\[docs/SPEC.md\](docs/SPEC.md)' "$TOP/README.md"
 }
 
-@test "docs: no doc names ../shared/SPEC.md or a developer's /work/ path" {
-	found=$(find "$TOP" -path "$TOP/.git" -prune -o -name '*.md' -print |
-		xargs grep -n -e 'shared/SPEC' -e '/work/' || true)
+# The Markdown docs: README.md, */README.md, docs/SPEC.md and the rest.
+doc_files() {
+	find "$TOP" -path "$TOP/.git" -prune -o -name '*.md' -print
+}
+
+@test "docs: no doc names ../shared/ (SPEC.md, the tools) or a developer's /work/ path" {
+	found=$(doc_files | xargs grep -n -e 'shared/SPEC' -e '\.\./shared/' -e '/work/' || true)
+	assert_equal "$found" ""
+}
+
+# An issue number means nothing to a reader of a clone: a doc says what was
+# measured, and on which KVM, instead.
+@test "docs: no doc cites an issue number (issue 11, issues 5 and 7, issue #3)" {
+	found=$(doc_files | xargs grep -n -i -E '\bissues? #?[0-9]|\bissue-[0-9]' || true)
 	assert_equal "$found" ""
 }
