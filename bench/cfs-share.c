@@ -60,8 +60,6 @@ static pid_t child[2];
 static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 {
 	static const uint8_t jmp_self[] = { 0xeb, 0xfe };
-	struct kvm_regs regs = { .rip = 0, .rflags = 2 };
-	struct kvm_sregs sregs;
 	struct vm m;
 	cpu_set_t set;
 	char c = 0;
@@ -77,15 +75,8 @@ static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 	vm_add_ram(&m, MINI_RAM_SIZE, RAM_ANYWHERE);
 	vcpu_create(&m);
 	memcpy(m.guest_ram, jmp_self, sizeof(jmp_self));
-	/* Real mode, as the vCPU comes up, but starting at address 0. */
-	if (ioctl(m.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		err(1, "KVM_GET_SREGS");
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	if (ioctl(m.vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
-		err(1, "KVM_SET_SREGS");
-	if (ioctl(m.vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		err(1, "KVM_SET_REGS");
+	/* Real mode at 0000:0000, the stack in the first 64 KiB. */
+	vcpu_enter_mode(&m, cpu_real_mode, NULL, 0, 0x10000);
 
 	/* Closing the write end once it is written lets the parent see the end
 	 * of the pipe if the other child dies before it is ready. */
@@ -93,7 +84,7 @@ static _Noreturn void spin_vm(int cpu, int ready_fd, int go_fd)
 	    read(go_fd, &c, 1) != 1)
 		_exit(1);
 	for (;;)
-		if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
+		if (ioctl(m.vcpu.fd, KVM_RUN, 0) < 0 && errno != EINTR)
 			err(1, "KVM_RUN");
 }
 

@@ -76,14 +76,14 @@ int main(int argc, char **argv)
 
 	/* The run loop that only counts. */
 	for (;;) {
-		if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0)
+		if (ioctl(m.vcpu.fd, KVM_RUN, 0) < 0)
 			err(1, "KVM_RUN");
 		exits++;
-		if (m.run->exit_reason == KVM_EXIT_HLT)
+		if (m.vcpu.run->exit_reason == KVM_EXIT_HLT)
 			break;
-		if (m.run->exit_reason != KVM_EXIT_IO)
+		if (m.vcpu.run->exit_reason != KVM_EXIT_IO)
 			errx(1, "exit reason %u after %llu exits",
-			     m.run->exit_reason, exits);
+			     m.vcpu.run->exit_reason, exits);
 	}
 	if (verbose)
 		fprintf(stderr, "kvm-floor: %llu exits\n", exits);

@@ -24,24 +24,24 @@ static int devnull;
 
 static void op_run(void)
 {
-	if (ioctl(m.vcpu_fd, KVM_RUN, 0) < 0)
+	if (ioctl(m.vcpu.fd, KVM_RUN, 0) < 0)
 		err(1, "KVM_RUN");
-	if (m.run->exit_reason != KVM_EXIT_IO)
-		errx(1, "exit reason %u", m.run->exit_reason);
+	if (m.vcpu.run->exit_reason != KVM_EXIT_IO)
+		errx(1, "exit reason %u", m.vcpu.run->exit_reason);
 }
 
 static void op_run_sync_sregs(void)
 {
-	m.run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
+	m.vcpu.run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 	op_run();
-	m.run->kvm_valid_regs = 0;
+	m.vcpu.run->kvm_valid_regs = 0;
 }
 
 static void op_translate(void)
 {
 	struct kvm_translation tr = { .linear_address = 0x1000 };
 
-	if (ioctl(m.vcpu_fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+	if (ioctl(m.vcpu.fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
 		err(1, "KVM_TRANSLATE");
 }
 
@@ -49,7 +49,7 @@ static void op_get_regs(void)
 {
 	struct kvm_regs regs;
 
-	if (ioctl(m.vcpu_fd, KVM_GET_REGS, &regs) < 0)
+	if (ioctl(m.vcpu.fd, KVM_GET_REGS, &regs) < 0)
 		err(1, "KVM_GET_REGS");
 }
 
@@ -57,7 +57,7 @@ static void op_get_sregs(void)
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(m.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(m.vcpu.fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "kvm_vm.h"
+#include "x86.h"
 
 #define KVM_DEVICE "/dev/kvm"
 
@@ -35,7 +36,7 @@ int kvm_open(const char *device)
 
 void vm_create(struct vm *vm, int kvm_fd)
 {
-	*vm = (struct vm){ .kvm_fd = kvm_fd, .vm_fd = -1, .vcpu_fd = -1 };
+	*vm = (struct vm){ .kvm_fd = kvm_fd, .vm_fd = -1, .vcpu.fd = -1 };
 	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		err(1, "KVM_CREATE_VM");
@@ -95,14 +96,16 @@ static size_t kvm_run_size(int kvm_fd)
 
 void vcpu_create(struct vm *vm)
 {
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
+	struct vcpu *vcpu = &vm->vcpu;
+
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vcpu->fd < 0)
 		err(1, "KVM_CREATE_VCPU");
 
-	vm->run_size = kvm_run_size(vm->kvm_fd);
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
+	vcpu->run_size = kvm_run_size(vm->kvm_fd);
+	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED)
 		err(1, "mmap kvm_run");
 }
 
@@ -114,7 +117,7 @@ bool vcpu_sync_sregs(struct vm *vm)
 	/* A failed check (-1) must not read as "every bit set". */
 	if (sync_regs <= 0 || !(sync_regs & KVM_SYNC_X86_SREGS))
 		return false;
-	vm->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
+	vm->vcpu.run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 	return true;
 }
 
@@ -146,19 +149,79 @@ static const struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 
 void vcpu_set_supported_cpuid(const struct vm *vm)
 {
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, supported_cpuid(vm->kvm_fd)) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_SET_CPUID2, supported_cpuid(vm->kvm_fd)) < 0)
 		err(1, "KVM_SET_CPUID2");
+}
+
+bool vcpu_try_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs)
+{
+	return ioctl(vcpu->fd, KVM_GET_REGS, regs) == 0;
+}
+
+bool vcpu_try_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs)
+{
+	return ioctl(vcpu->fd, KVM_SET_REGS, regs) == 0;
+}
+
+bool vcpu_try_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	return ioctl(vcpu->fd, KVM_GET_SREGS, sregs) == 0;
+}
+
+bool vcpu_try_set_sregs(const struct vcpu *vcpu,
+			const struct kvm_sregs *sregs)
+{
+	return ioctl(vcpu->fd, KVM_SET_SREGS, sregs) == 0;
+}
+
+void vcpu_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs)
+{
+	if (!vcpu_try_get_regs(vcpu, regs))
+		err(1, "KVM_GET_REGS");
+}
+
+void vcpu_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs)
+{
+	if (!vcpu_try_set_regs(vcpu, regs))
+		err(1, "KVM_SET_REGS");
+}
+
+void vcpu_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	if (!vcpu_try_get_sregs(vcpu, sregs))
+		err(1, "KVM_GET_SREGS");
+}
+
+void vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	if (!vcpu_try_set_sregs(vcpu, sregs))
+		err(1, "KVM_SET_SREGS");
+}
+
+void vcpu_enter_mode(struct vm *vm, cpu_mode_setup *setup,
+		     const struct cpu_tables *t, uint64_t entry,
+		     uint64_t stack_top)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rflags = RFLAGS_FIXED, .rip = entry, .rsp = stack_top,
+	};
+
+	vcpu_get_sregs(&vm->vcpu, &sregs);
+	setup(vm, t, &sregs, &regs);
+	vcpu_set_sregs(&vm->vcpu, &sregs);
+	vcpu_set_regs(&vm->vcpu, &regs);
 }
 
 void vm_destroy(struct vm *vm)
 {
-	if (vm->run)
-		munmap(vm->run, vm->run_size);
-	if (vm->vcpu_fd >= 0)
-		close(vm->vcpu_fd);
+	if (vm->vcpu.run)
+		munmap(vm->vcpu.run, vm->vcpu.run_size);
+	if (vm->vcpu.fd >= 0)
+		close(vm->vcpu.fd);
 	if (vm->guest_ram)
 		munmap(vm->guest_ram, vm->ram_size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	*vm = (struct vm){ .kvm_fd = vm->kvm_fd, .vm_fd = -1, .vcpu_fd = -1 };
+	*vm = (struct vm){ .kvm_fd = vm->kvm_fd, .vm_fd = -1, .vcpu.fd = -1 };
 }

@@ -12,12 +12,16 @@
  *   vcpu_create                  KVM_CREATE_VCPU, mmap of struct kvm_run
  *   vcpu_sync_sregs              KVM_CHECK_EXTENSION (KVM_CAP_SYNC_REGS)
  *   vcpu_set_supported_cpuid     KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2
+ *   vcpu_enter_mode              KVM_GET_SREGS, KVM_SET_SREGS, KVM_SET_REGS
+ *                                (the mode itself: cpu_modes.h)
  *   vm_destroy                   unmap and close what the steps made
  *
  * What one process asks KVM only once (the size of struct kvm_run, the
  * supported CPUID) is asked once and kept, so a program that makes many
  * VMs pays per VM only for the VM. Every step ends the program with one
- * line on stderr when an ioctl fails: a half-made VM has no use.
+ * line on stderr when an ioctl fails: a half-made VM has no use. A probe,
+ * which asks what a KVM can do, uses the vcpu_try_ forms of the register
+ * steps instead: they return false, and a refusal is its answer.
  */
 #ifndef KVM_VM_H
 #define KVM_VM_H
@@ -38,15 +42,22 @@
 #define VM_IDENTITY_MAP_ADDR 0xfffbc000u /* 1 page */
 #define VM_TSS_ADDR          0xfffbd000u /* 3 pages, up to 0xfffc0000 */
 
-struct vm {
-	int kvm_fd;             /* /dev/kvm: system ioctls (shared by VMs) */
-	int vm_fd;              /* KVM_CREATE_VM: VM ioctls */
-	int vcpu_fd;            /* KVM_CREATE_VCPU: vCPU ioctls */
-	uint8_t *guest_ram;     /* host mapping of guest physical 0.. */
-	uint64_t ram_size;
+/* The levels of the hierarchy: the system (/dev/kvm), a VM, its vCPU. */
+struct vcpu {
+	int fd;                 /* KVM_CREATE_VCPU: vCPU ioctls */
 	struct kvm_run *run;    /* shared with KVM: why KVM_RUN returned */
 	size_t run_size;
 };
+
+struct vm {
+	int kvm_fd;             /* /dev/kvm: system ioctls (shared by VMs) */
+	int vm_fd;              /* KVM_CREATE_VM: VM ioctls */
+	uint8_t *guest_ram;     /* host mapping of guest physical 0.. */
+	uint64_t ram_size;
+	struct vcpu vcpu;       /* the one vCPU every program here gives a VM */
+};
+
+struct cpu_tables;
 
 /* Where guest RAM may sit in the host's address space. */
 enum ram_placement {
@@ -69,6 +80,29 @@ bool vcpu_sync_sregs(struct vm *vm);
 
 /* Gives the vCPU every CPUID feature KVM supports (a new vCPU has none). */
 void vcpu_set_supported_cpuid(const struct vm *vm);
+
+/* A mode setup of cpu_modes.h: fills the registers for its mode from
+ * those of a vCPU fresh from reset, and writes the tables it needs. */
+typedef void cpu_mode_setup(const struct vm *vm, const struct cpu_tables *t,
+			    struct kvm_sregs *sregs, struct kvm_regs *regs);
+
+/* Puts the vCPU in setup's mode, at entry with the stack at stack_top. */
+void vcpu_enter_mode(struct vm *vm, cpu_mode_setup *setup,
+		     const struct cpu_tables *t, uint64_t entry,
+		     uint64_t stack_top);
+
+/* The register steps by themselves: each ends the program on failure. */
+void vcpu_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs);
+void vcpu_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs);
+void vcpu_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs);
+void vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs);
+
+/* The same for a probe: false where KVM refused. */
+bool vcpu_try_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs);
+bool vcpu_try_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs);
+bool vcpu_try_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs);
+bool vcpu_try_set_sregs(const struct vcpu *vcpu,
+			const struct kvm_sregs *sregs);
 
 void vm_destroy(struct vm *vm);
 

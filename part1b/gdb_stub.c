@@ -47,13 +47,13 @@
 #include "gdb_regs.h"
 #include "gdb_rsp.h"
 #include "gdb_stub.h"
+#include "cpu_modes.h"
 #include "kvm_vm.h"
+#include "probe.h"
+#include "x86.h"
 
 #define DR_SLOTS        4
 #define SW_BREAKS_MAX   64
-#define INT3            0xCC
-#define HLT             0xF4
-#define BP_VECTOR       3
 #define DR6_HITS        0xfu
 
 /* gdb's signal numbers (not the host's). */
@@ -147,7 +147,7 @@ static bool write_guest(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 		if (bp->planted && in_range(bp->addr, addr, len)) {
 			bp->saved = ((const uint8_t *)buf)[bp->addr - addr];
-			write_byte(g, bp->addr, INT3);
+			write_byte(g, bp->addr, OPCODE_INT3);
 		}
 	}
 	return true;
@@ -215,7 +215,7 @@ static bool add_sw(struct gdb_stub *g, uint64_t addr)
 		return false;
 	if (g->int3_caught) {
 		if (!read_guest(g, addr, &bp.saved, 1) ||
-		    !write_byte(g, addr, INT3))
+		    !write_byte(g, addr, OPCODE_INT3))
 			return false;
 		bp.planted = true;
 	}
@@ -310,7 +310,7 @@ static bool at_hlt(struct gdb_stub *g, uint64_t pc)
 {
 	uint8_t byte;
 
-	return read_guest(g, pc, &byte, 1) && byte == HLT;
+	return read_guest(g, pc, &byte, 1) && byte == OPCODE_HLT;
 }
 
 /* Hands the breakpoints and the step mode to KVM for the next KVM_RUN. */
@@ -637,56 +637,48 @@ void gdb_stub_guest_failed(struct gdb_stub *g)
 #define PROBE_DATA      0x500
 #define PROBE_RAM       0x200000
 
-static const uint8_t probe_code[] = { 0xa2, 0x00, 0x05, 0x90, INT3, HLT };
+#define PROBE_STACK     0x10000
+#define PROBE_GDT       0x1000
 
-/* A flat 32-bit segment, for the protected-mode probe. */
-static struct kvm_segment probe_segment(uint8_t type, uint16_t selector)
-{
-	return (struct kvm_segment){ .limit = 0xffffffff, .selector = selector,
-				     .type = type, .present = 1, .s = 1,
-				     .db = 1, .g = 1 };
-}
+static const uint8_t probe_code[] = {
+	0xa2, 0x00, 0x05, 0x90, OPCODE_INT3, OPCODE_HLT,
+};
 
-/* The probe VM (common/kvm_vm.c), its code loaded, the vCPU at rip. */
+/* The probe VM (probe.h), its code loaded, the vCPU at rip in real mode
+ * or in flat protected mode. */
 static void probe_start(int kvm_fd, struct vm *p, uint64_t rip,
 			bool protected)
 {
-	struct kvm_regs regs = { .rflags = 0x2, .rip = rip };
+	static const struct cpu_tables tables = { .gdt = PROBE_GDT };
+	struct kvm_regs regs = {
+		.rflags = RFLAGS_FIXED, .rip = rip, .rsp = PROBE_STACK,
+	};
 	struct kvm_sregs sregs;
 	uint16_t ivt_bp[2] = { PROBE_HLT, 0 };  /* the guest's int3: halt */
 
-	vm_create(p, kvm_fd);
-	vm_set_tss_and_identity_map(p);
-	vm_add_ram(p, PROBE_RAM, RAM_ANYWHERE);
-	vcpu_create(p);
+	probe_create(p, kvm_fd, PROBE_RAM);
 	memcpy(p->guest_ram + PROBE_CODE, probe_code, sizeof(probe_code));
 	memcpy(p->guest_ram + 4 * BP_VECTOR, ivt_bp, sizeof(ivt_bp));
-	if (ioctl(p->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		err(1, "gdb stub: probe: KVM_GET_SREGS");
-	sregs.cs.base = sregs.cs.selector = 0;
-	if (protected) {
-		sregs.cs = probe_segment(0xb, 8);
-		sregs.ds = sregs.es = sregs.ss = probe_segment(0x3, 16);
-		sregs.idt.limit = 0;
-		sregs.cr0 |= 1; /* PE */
-	}
-	if (ioctl(p->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
-	    ioctl(p->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		err(1, "gdb stub: probe: setting the registers");
+	vcpu_get_sregs(&p->vcpu, &sregs);
+	if (protected)
+		cpu_protected_mode(p, &tables, &sregs, &regs);
+	else
+		cpu_real_mode(p, &tables, &sregs, &regs);
+	vcpu_set_sregs(&p->vcpu, &sregs);
+	vcpu_set_regs(&p->vcpu, &regs);
 }
 
 /* Runs the probe code once under dbg; false if KVM refuses dbg. */
-static bool probe_run(int kvm_fd, const struct kvm_guest_debug *dbg,
-		      uint64_t rip, bool protected, struct kvm_run *result)
+static bool probe_once(int kvm_fd, const struct kvm_guest_debug *dbg,
+		       uint64_t rip, bool protected, struct kvm_run *result)
 {
 	struct vm p;
 	bool ran;
 
 	probe_start(kvm_fd, &p, rip, protected);
-	ran = ioctl(p.vcpu_fd, KVM_SET_GUEST_DEBUG, dbg) == 0 &&
-	      ioctl(p.vcpu_fd, KVM_RUN, 0) == 0;
+	ran = ioctl(p.vcpu.fd, KVM_SET_GUEST_DEBUG, dbg) == 0 && probe_run(&p);
 	if (ran)
-		*result = *p.run;
+		*result = *p.vcpu.run;
 	vm_destroy(&p);
 	return ran;
 }
@@ -700,7 +692,7 @@ static bool dr0_fires(int kvm_fd, uint64_t addr, uint64_t dr7)
 	};
 	struct kvm_run run;
 
-	return probe_run(kvm_fd, &dbg, PROBE_CODE, false, &run) &&
+	return probe_once(kvm_fd, &dbg, PROBE_CODE, false, &run) &&
 	       run.exit_reason == KVM_EXIT_DEBUG && (run.debug.arch.dr6 & 1);
 }
 
@@ -712,7 +704,7 @@ static bool int3_comes_back(int kvm_fd, bool protected)
 	};
 	struct kvm_run run;
 
-	return probe_run(kvm_fd, &dbg, PROBE_INT3, protected, &run) &&
+	return probe_once(kvm_fd, &dbg, PROBE_INT3, protected, &run) &&
 	       ((run.exit_reason == KVM_EXIT_DEBUG &&
 		 run.debug.arch.exception == BP_VECTOR) ||
 		(run.exit_reason == KVM_EXIT_INTERNAL_ERROR &&

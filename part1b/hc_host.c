@@ -15,57 +15,50 @@ struct hypercall {
 	bool is_out;
 	uint8_t size;
 	/* arg: the data of an `out`; the return value: the data of an `in`. */
-	uint32_t (*serve)(struct hc_host *hc, const char *name, uint32_t arg);
+	uint32_t (*serve)(struct hc_host *hc, uint32_t arg);
 };
 
-static void violation(struct hc_host *hc, const char *name,
-		      const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* One line on err about the hypercall being served. */
+static void violation(struct hc_host *hc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-static void violation(struct hc_host *hc, const char *name,
-		      const char *fmt, ...)
+static void violation(struct hc_host *hc, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(hc->err, "simple-kvm: %s: ", name);
+	fprintf(hc->err, "simple-kvm: %s: ", hc->serving);
 	va_start(ap, fmt);
 	vfprintf(hc->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', hc->err);
 }
 
-static uint32_t serve_print8bit(struct hc_host *hc, const char *name,
-				uint32_t arg)
+static uint32_t serve_print8bit(struct hc_host *hc, uint32_t arg)
 {
-	(void)name;
 	putc((int)(arg & 0xff), hc->out);
 	return 0;
 }
 
-static uint32_t serve_print32bit(struct hc_host *hc, const char *name,
-				 uint32_t arg)
+static uint32_t serve_print32bit(struct hc_host *hc, uint32_t arg)
 {
-	(void)name;
 	fprintf(hc->out, "%" PRIu32 "\n", arg);
 	return 0;
 }
 
-static uint32_t serve_num_exits(struct hc_host *hc, const char *name,
-				uint32_t arg)
+static uint32_t serve_num_exits(struct hc_host *hc, uint32_t arg)
 {
-	(void)name, (void)arg;
+	(void)arg;
 	return (uint32_t)hc->exits;
 }
 
-static uint32_t serve_print_str(struct hc_host *hc, const char *name,
-				uint32_t gva)
+static uint32_t serve_print_str(struct hc_host *hc, uint32_t gva)
 {
 	size_t len;
 	enum gm_status status = gva_read_str(&hc->mem, gva, hc->str_buf,
 					     HC_PRINTSTR_MAX, &len);
 
 	if (status != GM_OK)
-		violation(hc, name, "string at GVA 0x%" PRIx32 ": %s", gva,
+		violation(hc, "string at GVA 0x%" PRIx32 ": %s", gva,
 			  gm_status_text(status));
 	else
 		fwrite(hc->str_buf, 1, len, hc->out);
@@ -81,8 +74,7 @@ _Static_assert(HV_RESULT_AREA + HV_RESULT_SLOTS * HV_RESULT_SLOT_SIZE <=
  * The result area is identity-mapped by the hypervisor's page tables, so a
  * slot's guest physical address is also the guest virtual one returned.
  */
-static uint32_t serve_num_exits_by_type(struct hc_host *hc, const char *name,
-					uint32_t arg)
+static uint32_t serve_num_exits_by_type(struct hc_host *hc, uint32_t arg)
 {
 	uint32_t slot = hc->results_made++ % HV_RESULT_SLOTS;
 	uint32_t gpa = HV_RESULT_AREA + slot * HV_RESULT_SLOT_SIZE;
@@ -90,7 +82,7 @@ static uint32_t serve_num_exits_by_type(struct hc_host *hc, const char *name,
 
 	(void)arg;
 	if (!result) {
-		violation(hc, name, "result area outside guest RAM");
+		violation(hc, "result area outside guest RAM");
 		return 0;
 	}
 	snprintf(result, HV_RESULT_SLOT_SIZE, "IO in: %" PRIu64 "\nIO out: %" PRIu64 "\n",
@@ -106,8 +98,7 @@ static uint32_t host_address32(const struct guest_mem *mem, uint64_t gpa)
 	return hva <= UINT32_MAX ? (uint32_t)hva : 0;
 }
 
-static uint32_t serve_gva_to_hva(struct hc_host *hc, const char *name,
-				 uint32_t arg_gva)
+static uint32_t serve_gva_to_hva(struct hc_host *hc, uint32_t arg_gva)
 {
 	struct hc_gva_to_hva arg;
 	enum gm_status status = gva_read(&hc->mem, arg_gva, &arg, sizeof(arg));
@@ -115,7 +106,7 @@ static uint32_t serve_gva_to_hva(struct hc_host *hc, const char *name,
 	uint64_t gpa;
 
 	if (status != GM_OK) {
-		violation(hc, name, "argument at GVA 0x%" PRIx32 ": %s",
+		violation(hc, "argument at GVA 0x%" PRIx32 ": %s",
 			  arg_gva, gm_status_text(status));
 		return 0;
 	}
@@ -182,12 +173,12 @@ static bool fits_abi(struct hc_host *hc, const struct hypercall *call,
 	const char *expected = insn_name(call->is_out, call->size);
 
 	if (io->is_out != call->is_out || io->size != call->size) {
-		violation(hc, call->name, "%s on port 0x%x, the ABI says %s",
+		violation(hc, "%s on port 0x%x, the ABI says %s",
 			  insn_name(io->is_out, io->size), io->port, expected);
 		return false;
 	}
 	if (io->count != 1) {
-		violation(hc, call->name, "rep %s (count %" PRIu32 ") on port "
+		violation(hc, "rep %s (count %" PRIu32 ") on port "
 			  "0x%x, the ABI says one %s", expected, io->count,
 			  io->port, expected);
 		return false;
@@ -220,6 +211,7 @@ void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 		unknown_port(hc, io);
 		return;
 	}
+	hc->serving = call->name;
 	if (!fits_abi(hc, call, io)) {
 		if (!io->is_out)
 			memset(io->data, 0, (size_t)io->size * io->count);
@@ -227,20 +219,20 @@ void hc_handle_io(struct hc_host *hc, const struct hc_io *io)
 	}
 	if (io->is_out) {
 		memcpy(&value, io->data, io->size);
-		call->serve(hc, call->name, value);
+		call->serve(hc, value);
 		note_output_error(hc);
 	} else {
-		value = call->serve(hc, call->name, 0);
+		value = call->serve(hc, 0);
 		memcpy(io->data, &value, io->size);
 	}
 }
 
 bool hc_host_init(struct hc_host *hc, const struct guest_mem *mem,
-		  FILE *out, FILE *err)
+		  translate_fn gva_to_hva_translate, FILE *out, FILE *err)
 {
 	memset(hc, 0, sizeof(*hc));
 	hc->mem = *mem;
-	hc->gva_to_hva_translate = mem->translate;
+	hc->gva_to_hva_translate = gva_to_hva_translate;
 	hc->out = out;
 	hc->err = err;
 	hc->str_buf = malloc(HC_PRINTSTR_MAX);

@@ -25,24 +25,33 @@ struct hc_host {
 	struct guest_mem mem;   /* every guest memory access goes through it */
 	/* How HC_gvaToHva translates the address it is asked about (with
 	 * mem.translate_ctx): the ABI names KVM_TRANSLATE for it, while mem may
-	 * walk the page tables in software. hc_host_init sets mem.translate. */
+	 * walk the page tables in software. */
 	translate_fn gva_to_hva_translate;
 	FILE *out;              /* what the guest prints: stdout */
 	int out_errno;          /* errno of the first failed write to out;
 				 * 0 while every write succeeded */
 	FILE *err;              /* one line per violation: stderr */
-	uint64_t exits;         /* returns of KVM_RUN; the run loop counts */
+	uint64_t exits;         /* exits served: hc_count_exit */
 	uint64_t io_in;         /* KVM_EXIT_IO exits by direction; */
 	uint64_t io_out;        /* hc_handle_io counts */
 	uint32_t results_made;  /* numExitsByType calls served */
+	const char *serving;    /* the hypercall hc_handle_io serves, by name */
 	char *str_buf;          /* HC_PRINTSTR_MAX bytes for printStr */
 	uint8_t port_warned[65536 / 8];
 };
 
-/* Sets up hc for mem; returns false when out of memory. */
+/* Sets up hc for mem, with gva_to_hva_translate for HC_gvaToHva's own
+ * translation; returns false when out of memory. */
 bool hc_host_init(struct hc_host *hc, const struct guest_mem *mem,
-		  FILE *out, FILE *err);
+		  translate_fn gva_to_hva_translate, FILE *out, FILE *err);
 void hc_host_free(struct hc_host *hc);
+
+/* Counts one exit of the guest, for HC_numExits: the run loop calls it
+ * at every return of KVM_RUN it serves, whatever the exit. */
+static inline void hc_count_exit(struct hc_host *hc)
+{
+	hc->exits++;
+}
 
 /* Serves one KVM_EXIT_IO: counts it, checks it against the ABI, acts. */
 void hc_handle_io(struct hc_host *hc, const struct hc_io *io);

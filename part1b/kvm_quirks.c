@@ -1,14 +1,21 @@
 #include <err.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/time.h>
 
+#include "cpu_modes.h"
+#include "hypercall.h"
 #include "kvm_names.h"
 #include "kvm_quirks.h"
-#include "kvm_vm.h"
+#include "modes.h"
+#include "probe.h"
+#include "x86.h"
+
+#define PAGING32_ENV "SIMPLE_KVM_PAGING32" /* real or compat: forces -p's way */
+
+#define MIB (UINT64_C(1) << 20)
+
+/* ---- real mode: is the IDT limit honoured? ---- */
 
 /*
  * The real-mode probe. Its RAM is all hlt (F4) but for the interrupt
@@ -22,12 +29,9 @@
 #define PROBE_CODE       0x1000
 #define PROBE_IDTR       0x1100  /* limit 0, base 0: six zero bytes */
 #define PROBE_HANDLERS   0x2000
-#define PROBE_STACK      0x8000
-#define PROBE_SECONDS    5       /* to the first timer signal */
-#define UD_VECTOR        6
-#define HLT              0xf4
+#define PROBE_STACK      0x10000 /* the stack segment is 0 */
 
-static const uint8_t probe_code[] = {
+static const uint8_t idt_probe_code[] = {
 	0x0f, 0x01, 0x1e, PROBE_IDTR & 0xff, PROBE_IDTR >> 8, /* lidt [IDTR] */
 	0x0f, 0x0b,                                           /* ud2 */
 };
@@ -36,66 +40,27 @@ static void probe_load(struct vm *p)
 {
 	uint16_t entry[2];
 
-	memset(p->guest_ram, HLT, PROBE_RAM);
+	memset(p->guest_ram, OPCODE_HLT, PROBE_RAM);
 	for (unsigned v = 0; v < 256; v++) {
 		entry[0] = (uint16_t)(PROBE_HANDLERS + v);      /* offset */
 		entry[1] = 0;                                   /* segment */
 		memcpy(p->guest_ram + 4 * v, entry, sizeof(entry));
 	}
-	memcpy(p->guest_ram + PROBE_CODE, probe_code, sizeof(probe_code));
+	memcpy(p->guest_ram + PROBE_CODE, idt_probe_code, sizeof(idt_probe_code));
 	memset(p->guest_ram + PROBE_IDTR, 0, 6);
 }
 
 static void probe_registers(struct vm *p)
 {
-	struct kvm_regs regs = { .rflags = 0x2, .rip = PROBE_CODE,
-				 .rsp = PROBE_STACK };
 	struct kvm_sregs sregs;
-
-	if (ioctl(p->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		err(1, "real-mode probe: KVM_GET_SREGS");
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	sregs.ds = sregs.es = sregs.ss = sregs.cs;
-	sregs.ds.type = sregs.es.type = sregs.ss.type = 0x3; /* data */
-	if (ioctl(p->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
-	    ioctl(p->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		err(1, "real-mode probe: setting the registers");
-}
-
-static void no_op(int signal)
-{
-	(void)signal;
-}
-
-/* SIGALRM after PROBE_SECONDS, then every second (one that lands before
- * KVM_RUN is entered is followed by another); 0 seconds disarms. */
-static void probe_timer(unsigned seconds)
-{
-	struct itimerval t = {
-		.it_value.tv_sec = seconds,
-		.it_interval.tv_sec = seconds ? 1 : 0,
+	struct kvm_regs regs = {
+		.rflags = RFLAGS_FIXED, .rip = PROBE_CODE, .rsp = PROBE_STACK,
 	};
 
-	setitimer(ITIMER_REAL, &t, NULL);
-}
-
-/* One KVM_RUN of the probe, bounded; false if the timer ended it. */
-static bool probe_run(struct vm *p)
-{
-	struct sigaction stop = { .sa_handler = no_op }, old;
-	int ret, saved_errno;
-
-	sigemptyset(&stop.sa_mask);
-	sigaction(SIGALRM, &stop, &old);        /* no SA_RESTART: EINTR */
-	probe_timer(PROBE_SECONDS);
-	ret = ioctl(p->vcpu_fd, KVM_RUN, 0);
-	saved_errno = errno;
-	probe_timer(0);
-	sigaction(SIGALRM, &old, NULL);
-	if (ret < 0 && saved_errno != EINTR)
-		err(1, "real-mode probe: KVM_RUN");
-	return ret == 0 && p->run->exit_reason != KVM_EXIT_INTR;
+	vcpu_get_sregs(&p->vcpu, &sregs);
+	cpu_real_mode(p, NULL, &sregs, &regs);
+	vcpu_set_sregs(&p->vcpu, &sregs);
+	vcpu_set_regs(&p->vcpu, &regs);
 }
 
 /* The linear address after the hlt the probe stopped on, or 0. */
@@ -104,9 +69,9 @@ static uint64_t halted_after(struct vm *p)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	if (p->run->exit_reason != KVM_EXIT_HLT ||
-	    ioctl(p->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
-	    ioctl(p->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (p->vcpu.run->exit_reason != KVM_EXIT_HLT ||
+	    !vcpu_try_get_regs(&p->vcpu, &regs) ||
+	    !vcpu_try_get_sregs(&p->vcpu, &sregs))
 		return 0;
 	return sregs.cs.base + regs.rip;
 }
@@ -116,25 +81,97 @@ void say_real_mode_idt_limit(int kvm_fd)
 	struct vm p;
 	bool ended;
 
-	vm_create(&p, kvm_fd);
-	vm_set_tss_and_identity_map(&p);
-	vm_add_ram(&p, PROBE_RAM, RAM_ANYWHERE);
-	vcpu_create(&p);
+	probe_create(&p, kvm_fd, PROBE_RAM);
 	probe_load(&p);
 	probe_registers(&p);
 	ended = probe_run(&p);
 
-	if (!ended)
+	if (!ended && p.vcpu.run->exit_reason == KVM_EXIT_INTR)
 		warnx("real mode: cannot tell whether this KVM honours the IDT "
 		      "limit: the probe did not stop within %u s",
 		      PROBE_SECONDS);
-	else if (p.run->exit_reason == KVM_EXIT_SHUTDOWN)
+	else if (ended && p.vcpu.run->exit_reason == KVM_EXIT_SHUTDOWN)
 		warnx(REAL_IDT_HONOURED);
 	else if (halted_after(&p) == PROBE_HANDLERS + UD_VECTOR + 1)
 		warnx(REAL_IDT_IGNORED);
 	else
 		warnx("real mode: cannot tell whether this KVM honours the IDT "
 		      "limit: the probe ended with %s",
-		      kvm_exit_name(p.run->exit_reason));
+		      kvm_exit_name(p.vcpu.run->exit_reason));
 	vm_destroy(&p);
+}
+
+/* ---- -p: can this KVM page outside long mode? ---- */
+
+/*
+ * Runs a tiny 32-bit paged guest in a throwaway VM, set up as -p sets up
+ * the real one: its code is at guest physical 0 but runs at virtual 4 MiB,
+ * an address that only the page directory maps there (4 MiB is past the
+ * probe's RAM), and halts with PROBE_EAX. Only a KVM that really pages
+ * gets there; one that drops CR0.PG (kvm-pvm does, and logs it) is not run
+ * at all, and one that keeps the bit but cannot run it stops elsewhere.
+ * Not the real VM: on kvm-pvm a vCPU once given 32-bit paging shuts down
+ * at its next run, whatever it is given after.
+ */
+#define PAGED_PROBE_ENTRY (4 * MIB)
+#define PAGED_PROBE_EAX   0x32b17u
+static const uint8_t paged_probe_code[] = {
+	0xb8, PAGED_PROBE_EAX & 0xff, PAGED_PROBE_EAX >> 8 & 0xff, /* mov eax, */
+	PAGED_PROBE_EAX >> 16 & 0xff, PAGED_PROBE_EAX >> 24,       /* ..EAX */
+	OPCODE_HLT,
+};
+
+static bool kvm_runs_paged32(int kvm_fd)
+{
+	struct vm probe;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rflags = RFLAGS_FIXED, .rip = PAGED_PROBE_ENTRY,
+		.rsp = HV_STACK_TOP,
+	};
+	uint32_t *page_dir;
+	bool ran = false;
+
+	probe_create(&probe, kvm_fd, GUEST_RAM_DEFAULT);
+	vcpu_set_supported_cpuid(&probe);
+	memcpy(probe.guest_ram, paged_probe_code, sizeof(paged_probe_code));
+
+	vcpu_get_sregs(&probe.vcpu, &sregs);
+	cpu_paged32_mode(&probe, &hv_tables, &sregs, &regs);
+	page_dir = (uint32_t *)(probe.guest_ram + hv_tables.page_tables);
+	page_dir[PAGED_PROBE_ENTRY / (4 * MIB)] = PTE_PRESENT | PTE_RW | PTE_PS;
+	if (vcpu_try_set_sregs(&probe.vcpu, &sregs) &&
+	    vcpu_try_get_sregs(&probe.vcpu, &sregs) && (sregs.cr0 & CR0_PG) &&
+	    vcpu_try_set_regs(&probe.vcpu, &regs) && probe_run(&probe) &&
+	    probe.vcpu.run->exit_reason == KVM_EXIT_HLT &&
+	    vcpu_try_get_regs(&probe.vcpu, &regs))
+		ran = (uint32_t)regs.rax == PAGED_PROBE_EAX;
+	vm_destroy(&probe);
+	return ran;
+}
+
+bool paged32_runs_real(int kvm_fd, char flag, bool verbose)
+{
+	const char *forced = getenv(PAGING32_ENV);
+	const char *why;
+	bool real;
+
+	if (forced && *forced) {
+		if (strcmp(forced, "real") != 0 && strcmp(forced, "compat") != 0)
+			errx(2, "%s=%s: give real or compat", PAGING32_ENV,
+			     forced);
+		real = strcmp(forced, "real") == 0;
+		why = real ? "forced by " PAGING32_ENV "=real" :
+			     "forced by " PAGING32_ENV "=compat";
+	} else {
+		real = kvm_runs_paged32(kvm_fd);
+		why = real ? "a 32-bit paged probe guest ran on this KVM" :
+			     "this KVM cannot run 32-bit paging";
+	}
+	if (verbose && real)
+		warnx("-%c runs real 32-bit paging: %s", flag, why);
+	else if (verbose)
+		warnx("-%c runs its 32-bit code in compatibility mode under "
+		      "long mode's page tables: %s", flag, why);
+	return real;
 }

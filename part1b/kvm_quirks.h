@@ -1,10 +1,23 @@
 /*
- * KVM differences simple-kvm finds out at run time with a throwaway probe
- * VM, for -v (SPEC §1.4). -p's probe (can this KVM page outside long
- * mode?) lives in simple-kvm.c, next to the mode setups it chooses among.
+ * KVM differences simple-kvm finds out at run time, each with a throwaway
+ * probe VM (probe.h): whether -p can really page (SPEC §1.1), and for -v
+ * how real mode treats the IDT limit (SPEC §1.4). They are kept here, out
+ * of the life cycle simple-kvm.c teaches.
  */
 #ifndef KVM_QUIRKS_H
 #define KVM_QUIRKS_H
+
+#include <stdbool.h>
+
+/*
+ * -p's two ways (SPEC §1.1): true where a 32-bit paged probe guest ran,
+ * so that -p runs real 32-bit paging; false where -p must run its 32-bit
+ * code in compatibility mode instead (kvm-pvm clears CR0.PG outside long
+ * mode). SIMPLE_KVM_PAGING32=real or =compat forces one, so that the
+ * tests can run the compatibility path on any KVM. With verbose, one
+ * stderr line says which and why (flag names the mode: -p).
+ */
+bool paged32_runs_real(int kvm_fd, char flag, bool verbose);
 
 /*
  * Does a real-mode exception honour the IDT limit? Hardware (kvm_amd,

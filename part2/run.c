@@ -110,12 +110,12 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	}
 
 	account(r, vm_index, &start, &end);
-	if (vm->run->exit_reason == KVM_EXIT_INTR) {
+	if (vm->vcpu.run->exit_reason == KVM_EXIT_INTR) {
 		take_pending_signals(r);
 	} else if (!vm_exit_expected(vm)) {
 		warnx("VMFD %d: exit reason %u (%s) is neither an OUT nor a "
-		      "signal; stopping", vm->vm_fd, vm->run->exit_reason,
-		      kvm_exit_name(vm->run->exit_reason));
+		      "signal; stopping", vm->vm_fd, vm->vcpu.run->exit_reason,
+		      kvm_exit_name(vm->vcpu.run->exit_reason));
 		r->stop = STOP_UNEXPECTED_EXIT;
 		r->exit_status = 1;
 	}

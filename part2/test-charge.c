@@ -53,7 +53,7 @@ void vm_run(struct vm *vm)
 	fake_now.wall_ns += QUANTUM;
 	fake_now.cpu_ns += cpu_ns;
 	cpu_given_ns[vm->vm_fd] += cpu_ns;
-	vm->run->exit_reason = KVM_EXIT_INTR;
+	vm->vcpu.run->exit_reason = KVM_EXIT_INTR;
 }
 
 bool vm_exit_expected(const struct vm *vm) { (void)vm; return true; }
@@ -89,7 +89,7 @@ static void trial_run(struct trial *t, bool charge_wall)
 	fake_now = (struct stamp){ .wall_ns = 1, .cpu_ns = 1 };
 	fake_rng = 0x9e3779b97f4a7c15ull;
 	for (unsigned i = 0; i < 2; i++) {
-		t->vm[i] = (struct vm){ .vm_fd = i, .run = &t->kvm_run[i] };
+		t->vm[i] = (struct vm){ .vm_fd = i, .vcpu.run = &t->kvm_run[i] };
 		t->vm_option[i] = (struct vm_option){ .weight = i ? 3 : 7 };
 	}
 	t->run = (struct run){

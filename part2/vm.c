@@ -7,35 +7,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cpu_modes.h"
 #include "vm.h"
+
+/* Real mode's first 64 KiB: the stack segment is 0. */
+#define REAL_MODE_STACK_TOP 0x10000
 
 /* The kernel's sigset_t is 64 bits on x86-64; glibc's is larger. */
 #define KERNEL_SIGSET_BYTES 8
-
-/* Reset leaves the vCPU at ffff:fff0 (the BIOS entry); point every segment
- * at 0 so the image's first byte is the first instruction. */
-static void vcpu_enter_real_mode(const struct vm *vm)
-{
-	struct kvm_regs regs = {
-		.rip = 0,
-		.rsp = 0,       /* a push wraps to 0000:fffe */
-		.rflags = 0x2,  /* bit 1 is reserved and must be set */
-	};
-	struct kvm_sregs sregs;
-
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		err(1, "KVM_GET_SREGS");
-	sregs.cs.selector = sregs.cs.base = 0;
-	sregs.ds.selector = sregs.ds.base = 0;
-	sregs.es.selector = sregs.es.base = 0;
-	sregs.fs.selector = sregs.fs.base = 0;
-	sregs.gs.selector = sregs.gs.base = 0;
-	sregs.ss.selector = sregs.ss.base = 0;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
-		err(1, "KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		err(1, "KVM_SET_REGS");
-}
 
 /*
  * The steps of the VM module (../common/kvm_vm.h) a real-mode guest needs:
@@ -49,7 +28,8 @@ void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
 	vm_add_ram(vm, GUEST_RAM_SIZE, RAM_ANYWHERE);
 	memcpy(vm->guest_ram, img->bytes, img->size);
 	vcpu_create(vm);
-	vcpu_enter_real_mode(vm);
+	/* Entry 0000:0000; the stack wraps below 0000:0000 to 0000:fffe. */
+	vcpu_enter_mode(vm, cpu_real_mode, NULL, 0, REAL_MODE_STACK_TOP);
 
 	printf("VMFD: %d, Loaded Program with size: %zu\n", vm->vm_fd,
 	       img->size);
@@ -64,7 +44,7 @@ void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 		err(1, "malloc");
 	arg->len = KERNEL_SIGSET_BYTES;
 	memcpy(arg->sigset, mask, KERNEL_SIGSET_BYTES);
-	if (ioctl(vm->vcpu_fd, KVM_SET_SIGNAL_MASK, arg) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_SET_SIGNAL_MASK, arg) < 0)
 		err(1, "KVM_SET_SIGNAL_MASK");
 	free(arg);
 }
@@ -72,7 +52,7 @@ void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 void vm_run(struct vm *vm)
 {
 	/* A signal is an ordinary way out: KVM has set KVM_EXIT_INTR. */
-	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0 && errno != EINTR)
+	if (ioctl(vm->vcpu.fd, KVM_RUN, 0) < 0 && errno != EINTR)
 		err(1, "VMFD %d: KVM_RUN", vm->vm_fd);
 }
 
@@ -88,7 +68,7 @@ static uint32_t io_data(const struct kvm_run *run)
 
 void vm_print_exit(const struct vm *vm)
 {
-	const struct kvm_run *run = vm->run;
+	const struct kvm_run *run = vm->vcpu.run;
 
 	printf("VMFD: %d stopped running - exit reason: %u\n", vm->vm_fd,
 	       run->exit_reason);
@@ -107,7 +87,7 @@ void vm_print_exit(const struct vm *vm)
 
 bool vm_exit_expected(const struct vm *vm)
 {
-	const struct kvm_run *run = vm->run;
+	const struct kvm_run *run = vm->vcpu.run;
 
 	return (run->exit_reason == KVM_EXIT_IO &&
 		run->io.direction == KVM_EXIT_IO_OUT) ||

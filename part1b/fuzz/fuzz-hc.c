@@ -130,7 +130,8 @@ static void fresh_host(struct hc_host *hc, const struct guest_mem *mem)
 	static bool made;
 
 	if (!made) {
-		if (!hc_host_init(&pristine, mem, model.out, model.err))
+		if (!hc_host_init(&pristine, mem, mem->translate, model.out,
+				  model.err))
 			abort();
 		made = true;
 	}
@@ -165,7 +166,7 @@ static void serve_exit(struct hc_host *hc, const uint8_t *record)
 	e.size = record[3] % 8;
 	e.data = read_le32(record + 4);
 
-	hc->exits++;
+	hc_count_exit(hc);
 	if (e.flags & FUZZ_HC_NOT_IO) {
 		hc_model_other_exit(&model);
 		return;

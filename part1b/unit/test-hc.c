@@ -90,7 +90,7 @@ static void setup_host(void)
 		.translate = soft_mmu_translate, .translate_ctx = &fx.mmu,
 	};
 
-	if (!hc_host_init(&fx.hc, &mem, NULL, NULL))
+	if (!hc_host_init(&fx.hc, &mem, mem.translate, NULL, NULL))
 		abort();
 	open_streams();
 }
@@ -153,14 +153,14 @@ static void exit_io(uint16_t port, bool is_out, uint8_t size, uint32_t count,
 		.data = data,
 	};
 
-	fx.hc.exits++;
+	hc_count_exit(&fx.hc);
 	hc_handle_io(&fx.hc, &io);
 }
 
 /* Any other exit (KVM_EXIT_INTR, say): it counts, nothing is served. */
 static void exit_other(void)
 {
-	fx.hc.exits++;
+	hc_count_exit(&fx.hc);
 }
 
 static void exit_out(uint16_t port, uint8_t size, uint32_t value)

@@ -143,7 +143,7 @@ static bool enter_mode(const struct vm *vm, const struct paging_mode *mode,
 {
 	struct kvm_sregs sregs;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 	sregs.cs = flat_segment(0xb, mode->code64);
 	sregs.ds = sregs.es = sregs.ss = flat_segment(0x3, false);
@@ -151,9 +151,9 @@ static bool enter_mode(const struct vm *vm, const struct paging_mode *mode,
 	sregs.cr3 = cr3;
 	sregs.cr4 = mode->cr4;
 	sregs.efer = mode->efer;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_SET_SREGS, &sregs) < 0)
 		return false;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
 	return sregs.cr0 == mode->cr0 && sregs.cr4 == mode->cr4 &&
 	       sregs.efer == mode->efer && sregs.cr3 == cr3;
@@ -163,7 +163,7 @@ static bool kvm_translate(const struct vm *vm, uint64_t gva, uint64_t *gpa)
 {
 	struct kvm_translation tr = { .linear_address = gva };
 
-	if (ioctl(vm->vcpu_fd, KVM_TRANSLATE, &tr) < 0)
+	if (ioctl(vm->vcpu.fd, KVM_TRANSLATE, &tr) < 0)
 		err(1, "KVM_TRANSLATE");
 	*gpa = tr.physical_address;
 	return tr.valid;
