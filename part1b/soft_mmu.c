@@ -1,17 +1,7 @@
 #include <string.h>
 
 #include "soft_mmu.h"
-
-#define CR0_PG        (UINT64_C(1) << 31)
-#define CR4_PSE       (UINT64_C(1) << 4)
-#define CR4_PAE       (UINT64_C(1) << 5)
-#define EFER_NXE      (UINT64_C(1) << 11)
-#define EFER_LMA      (UINT64_C(1) << 10)
-
-#define PTE_PRESENT   (UINT64_C(1) << 0)
-#define PTE_PS        (UINT64_C(1) << 7)   /* maps a large page */
-#define PTE_BIT8      (UINT64_C(1) << 8)   /* reserved in non-leaf entries on AMD */
-#define PTE_NX        (UINT64_C(1) << 63)  /* reserved without EFER.NXE */
+#include "x86.h"
 
 /* Bits from..to of an entry, inclusive. */
 #define BITS(from, to) ((~UINT64_C(0) >> (63 - (to))) & (~UINT64_C(0) << (from)))

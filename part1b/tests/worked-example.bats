@@ -29,6 +29,7 @@ scratch_tree() {
 	mkdir -p "$tree"
 	(cd "$PART1B/.." && tar -cf - mk part1b/Makefile part1b/guest.ld \
 		part1b/hc_guest.h part1b/hypercall.h part1b/tests/guests/hostile.c \
+		part1b/tests/guests/guests.mk \
 		part1b/simple-kvm) | tar -C "$tree" -xf -
 	path=$(grep -x '<!-- worked-example file: .* -->' "$README" |
 		sed 's/^<!-- worked-example file: \(.*\) -->$/\1/')

@@ -9,13 +9,9 @@
  * part1b/tests/hostile.bats holds the expected output of each.
  */
 #include "hc_guest.h"
+#include "x86.h"
 
 #define MIB             0x100000u
-#define PTE_PRESENT     0x1u
-#define PTE_RW          0x2u
-#define PTE_PS          0x80u   /* a large page in a page directory */
-#define CR0_PG          0x80000000u
-#define CR4_PAE         0x20u
 
 /* Guest RAM (2 MiB by default) the image does not use: scratch pages. */
 #define SCRATCH         0x1C0000u
