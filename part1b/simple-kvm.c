@@ -212,16 +212,15 @@ static void load_guest(struct vm *vm, const struct options *opt,
 static struct gdb_stub *gdb_attach(const struct options *opt, struct vm *vm,
 				   const struct guest_mem *mem)
 {
-	struct gdb_vcpu vcpu = {
-		.kvm_fd = vm->kvm_fd, .vcpu_fd = vm->vcpu.fd, .run = vm->vcpu.run,
-		.mem = *mem, .mode = opt->mode->flag,
+	struct gdb_target target = {
+		.vm = vm, .mem = *mem, .mode = opt->mode->flag,
 	};
 	char path[4096];
 
 	/* gdb's addresses are checked like a hypercall's, with KVM's own
 	 * translation (the synced registers are stale before a KVM_RUN). */
-	vcpu.mem.translate = kvm_translate;
-	return gdb_stub_attach((uint16_t)opt->gdb_port, &vcpu,
+	target.mem.translate = kvm_translate;
+	return gdb_stub_attach((uint16_t)opt->gdb_port, &target,
 			       guest_elf(opt, path, sizeof(path)));
 }
 

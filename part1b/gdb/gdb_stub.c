@@ -47,9 +47,8 @@
 #include "gdb_regs.h"
 #include "gdb_rsp.h"
 #include "gdb_stub.h"
-#include "cpu_modes.h"
+#include "gdb_probe.h"
 #include "kvm_vm.h"
-#include "probe.h"
 #include "x86.h"
 
 #define DR_SLOTS        4
@@ -74,7 +73,10 @@ struct sw_break {
 };
 
 struct gdb_stub {
-	struct gdb_vcpu vcpu;
+	int kvm_fd;
+	const struct vcpu *vcpu;        /* the vCPU being debugged */
+	struct guest_mem mem;           /* checked access; translates with KVM */
+	char mode;                      /* 'r', 's', 'p' or 'l' */
 	enum gdb_arch arch;
 	struct rsp_conn conn;
 	struct rsp_session session;
@@ -96,8 +98,8 @@ struct gdb_stub {
 static void get_regs(struct gdb_stub *g, struct kvm_regs *regs,
 		     struct kvm_sregs *sregs)
 {
-	if (ioctl(g->vcpu.vcpu_fd, KVM_GET_REGS, regs) < 0 ||
-	    ioctl(g->vcpu.vcpu_fd, KVM_GET_SREGS, sregs) < 0)
+	if (ioctl(g->vcpu->fd, KVM_GET_REGS, regs) < 0 ||
+	    ioctl(g->vcpu->fd, KVM_GET_SREGS, sregs) < 0)
 		err(1, "gdb stub: reading the registers");
 }
 
@@ -121,7 +123,7 @@ static bool read_guest(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct gdb_stub *g = ctx;
 
-	if (gva_read_wide(&g->vcpu.mem, addr, buf, len) != GM_OK)
+	if (gva_read_wide(&g->mem, addr, buf, len) != GM_OK)
 		return false;
 	/* gdb sees the instructions, not the 0xCC standing in for them. */
 	for (unsigned i = 0; i < g->nsw; i++)
@@ -132,14 +134,14 @@ static bool read_guest(void *ctx, uint64_t addr, void *buf, size_t len)
 
 static bool write_byte(struct gdb_stub *g, uint64_t addr, uint8_t byte)
 {
-	return gva_write_wide(&g->vcpu.mem, addr, &byte, 1) == GM_OK;
+	return gva_write_wide(&g->mem, addr, &byte, 1) == GM_OK;
 }
 
 static bool write_guest(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct gdb_stub *g = ctx;
 
-	if (gva_write_wide(&g->vcpu.mem, addr, buf, len) != GM_OK)
+	if (gva_write_wide(&g->mem, addr, buf, len) != GM_OK)
 		return false;
 	/* A write over a planted breakpoint changes the byte under it. */
 	for (unsigned i = 0; i < g->nsw; i++) {
@@ -161,7 +163,7 @@ static void read_registers(void *ctx, uint8_t *out)
 	struct kvm_fpu fpu;
 
 	get_regs(g, &regs, &sregs);
-	if (ioctl(g->vcpu.vcpu_fd, KVM_GET_FPU, &fpu) < 0)
+	if (ioctl(g->vcpu->fd, KVM_GET_FPU, &fpu) < 0)
 		memset(&fpu, 0, sizeof(fpu));
 	gdb_regs_pack(g->arch, &regs, &sregs, &fpu, out);
 }
@@ -171,10 +173,10 @@ static void write_registers(void *ctx, const uint8_t *in)
 	struct gdb_stub *g = ctx;
 	struct kvm_regs regs;
 
-	if (ioctl(g->vcpu.vcpu_fd, KVM_GET_REGS, &regs) < 0)
+	if (ioctl(g->vcpu->fd, KVM_GET_REGS, &regs) < 0)
 		err(1, "gdb stub: KVM_GET_REGS");
 	gdb_regs_unpack(g->arch, in, &regs);
-	if (ioctl(g->vcpu.vcpu_fd, KVM_SET_REGS, &regs) < 0)
+	if (ioctl(g->vcpu->fd, KVM_SET_REGS, &regs) < 0)
 		err(1, "gdb stub: KVM_SET_REGS");
 }
 
@@ -330,7 +332,7 @@ static void set_guest_debug(struct gdb_stub *g, uint64_t pc)
 			dbg.control |= KVM_GUESTDBG_USE_SW_BP;
 	if (g->single_stepping && !at_hlt(g, pc))
 		dbg.control |= KVM_GUESTDBG_SINGLESTEP;
-	if (ioctl(g->vcpu.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+	if (ioctl(g->vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
 		err(1, "gdb stub: KVM_SET_GUEST_DEBUG");
 }
 
@@ -390,7 +392,7 @@ static void stop_interrupts(struct gdb_stub *g)
 {
 	int flags = fcntl(g->conn.fd, F_GETFL);
 
-	if (ioctl(g->vcpu.vcpu_fd, KVM_SET_SIGNAL_MASK, NULL) < 0)
+	if (ioctl(g->vcpu->fd, KVM_SET_SIGNAL_MASK, NULL) < 0)
 		err(1, "gdb stub: KVM_SET_SIGNAL_MASK");
 	if (flags >= 0)
 		fcntl(g->conn.fd, F_SETFL, flags & ~O_ASYNC);
@@ -404,7 +406,7 @@ static void end_session(struct gdb_stub *g)
 
 	while (g->nsw > 0)
 		remove_sw(g, g->sw[0].addr);
-	ioctl(g->vcpu.vcpu_fd, KVM_SET_GUEST_DEBUG, &off);
+	ioctl(g->vcpu->fd, KVM_SET_GUEST_DEBUG, &off);
 	stop_interrupts(g);
 	g->detached = true;
 }
@@ -483,9 +485,9 @@ static void int3_hit(struct gdb_stub *g, uint64_t pc)
 
 	for (unsigned i = 0; i < g->nsw; i++) {
 		if (g->sw[i].planted && g->sw[i].addr + 1 == pc &&
-		    ioctl(g->vcpu.vcpu_fd, KVM_GET_REGS, &regs) == 0) {
+		    ioctl(g->vcpu->fd, KVM_GET_REGS, &regs) == 0) {
 			regs.rip--;
-			if (ioctl(g->vcpu.vcpu_fd, KVM_SET_REGS, &regs) < 0)
+			if (ioctl(g->vcpu->fd, KVM_SET_REGS, &regs) < 0)
 				err(1, "gdb stub: KVM_SET_REGS");
 		}
 	}
@@ -494,7 +496,7 @@ static void int3_hit(struct gdb_stub *g, uint64_t pc)
 
 static void debug_exit(struct gdb_stub *g)
 {
-	const struct kvm_debug_exit_arch *d = &g->vcpu.run->debug.arch;
+	const struct kvm_debug_exit_arch *d = &g->vcpu->run->debug.arch;
 
 	if (d->exception == BP_VECTOR) {
 		int3_hit(g, d->pc);
@@ -517,7 +519,7 @@ static bool int3_as_internal_error(struct gdb_stub *g)
 {
 	uint64_t pc;
 
-	if (g->vcpu.run->internal.suberror != KVM_INTERNAL_ERROR_EMULATION)
+	if (g->vcpu->run->internal.suberror != KVM_INTERNAL_ERROR_EMULATION)
 		return false;
 	pc = linear_pc(g);
 	for (unsigned i = 0; i < g->nsw; i++) {
@@ -547,7 +549,7 @@ bool gdb_stub_claims_exit(struct gdb_stub *g)
 {
 	if (g->detached)
 		return false;
-	switch (g->vcpu.run->exit_reason) {
+	switch (g->vcpu->run->exit_reason) {
 	case KVM_EXIT_INTR:
 		interrupted(g);
 		return true;
@@ -596,7 +598,7 @@ static int signal_of_exit(uint32_t exit_reason)
 
 void gdb_stub_guest_failed(struct gdb_stub *g)
 {
-	int signal = signal_of_exit(g->vcpu.run->exit_reason);
+	int signal = signal_of_exit(g->vcpu->run->exit_reason);
 	char reply[8];
 	enum rsp_action action;
 
@@ -618,109 +620,6 @@ void gdb_stub_guest_failed(struct gdb_stub *g)
 }
 
 /* ---- attaching ---- */
-
-/*
- * What this KVM delivers, asked of a throwaway VM (not the guest's: a
- * probe must not disturb it). Execute and data breakpoints in the debug
- * registers, and int3 with KVM_GUESTDBG_USE_SW_BP, each work on some KVMs
- * and not on others: kvm-pvm never fires data breakpoints and lets a
- * real-mode int3 go to the guest's IVT; nested SVM in QEMU TCG fires no
- * debug-register breakpoint and never hands int3 back. Only single-step
- * works everywhere. A probe that is not caught ends in a halt (real mode:
- * the IVT's int3 entry points at a hlt) or a triple fault (protected mode:
- * an empty IDT), never in a loop.
- */
-#define PROBE_CODE      0x100   /* mov %al,0x500; nop; int3; hlt */
-#define PROBE_NOP       0x103
-#define PROBE_INT3      0x104
-#define PROBE_HLT       0x105
-#define PROBE_DATA      0x500
-#define PROBE_RAM       0x200000
-
-#define PROBE_STACK     0x10000
-#define PROBE_GDT       0x1000
-
-static const uint8_t probe_code[] = {
-	0xa2, 0x00, 0x05, 0x90, OPCODE_INT3, OPCODE_HLT,
-};
-
-/* The probe VM (probe.h), its code loaded, the vCPU at rip in real mode
- * or in flat protected mode. */
-static void probe_start(int kvm_fd, struct vm *p, uint64_t rip,
-			bool protected)
-{
-	static const struct cpu_tables tables = { .gdt = PROBE_GDT };
-	struct kvm_regs regs = {
-		.rflags = RFLAGS_FIXED, .rip = rip, .rsp = PROBE_STACK,
-	};
-	struct kvm_sregs sregs;
-	uint16_t ivt_bp[2] = { PROBE_HLT, 0 };  /* the guest's int3: halt */
-
-	probe_create(p, kvm_fd, PROBE_RAM);
-	memcpy(p->guest_ram + PROBE_CODE, probe_code, sizeof(probe_code));
-	memcpy(p->guest_ram + 4 * BP_VECTOR, ivt_bp, sizeof(ivt_bp));
-	vcpu_get_sregs(&p->vcpu, &sregs);
-	if (protected)
-		cpu_protected_mode(p, &tables, &sregs, &regs);
-	else
-		cpu_real_mode(p, &tables, &sregs, &regs);
-	vcpu_set_sregs(&p->vcpu, &sregs);
-	vcpu_set_regs(&p->vcpu, &regs);
-}
-
-/* Runs the probe code once under dbg; false if KVM refuses dbg. */
-static bool probe_once(int kvm_fd, const struct kvm_guest_debug *dbg,
-		       uint64_t rip, bool protected, struct kvm_run *result)
-{
-	struct vm p;
-	bool ran;
-
-	probe_start(kvm_fd, &p, rip, protected);
-	ran = ioctl(p.vcpu.fd, KVM_SET_GUEST_DEBUG, dbg) == 0 && probe_run(&p);
-	if (ran)
-		*result = *p.vcpu.run;
-	vm_destroy(&p);
-	return ran;
-}
-
-/* A debug-register breakpoint (DR0, with dr7) stops the probe. */
-static bool dr0_fires(int kvm_fd, uint64_t addr, uint64_t dr7)
-{
-	struct kvm_guest_debug dbg = {
-		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP,
-		.arch.debugreg = { [0] = addr, [7] = dr7 },
-	};
-	struct kvm_run run;
-
-	return probe_once(kvm_fd, &dbg, PROBE_CODE, false, &run) &&
-	       run.exit_reason == KVM_EXIT_DEBUG && (run.debug.arch.dr6 & 1);
-}
-
-/* An int3 comes back to the hypervisor, in either form. */
-static bool int3_comes_back(int kvm_fd, bool protected)
-{
-	struct kvm_guest_debug dbg = {
-		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP,
-	};
-	struct kvm_run run;
-
-	return probe_once(kvm_fd, &dbg, PROBE_INT3, protected, &run) &&
-	       ((run.exit_reason == KVM_EXIT_DEBUG &&
-		 run.debug.arch.exception == BP_VECTOR) ||
-		(run.exit_reason == KVM_EXIT_INTERNAL_ERROR &&
-		 run.internal.suberror == KVM_INTERNAL_ERROR_EMULATION));
-}
-
-static void probe_kvm(struct gdb_stub *g, struct rsp_target *target)
-{
-	int kvm_fd = g->vcpu.kvm_fd;
-
-	g->dr_exec = dr0_fires(kvm_fd, PROBE_NOP, 1);
-	/* Write watchpoint: DR7.RW0 = 01. */
-	target->watchpoints = dr0_fires(kvm_fd, PROBE_DATA, 1 | 1 << 16);
-	/* Long mode is taken to behave as protected mode does. */
-	g->int3_caught = int3_comes_back(kvm_fd, g->vcpu.mode != 'r');
-}
 
 static int listen_on(uint16_t port, uint16_t *bound)
 {
@@ -793,7 +692,7 @@ static void interrupt_on_input(struct gdb_stub *g)
 	sigdelset(&in_run, SIGIO);
 	mask->len = 8;          /* the kernel's sigset: 64 signals */
 	memcpy(mask->sigset, &in_run, 8);
-	if (ioctl(g->vcpu.vcpu_fd, KVM_SET_SIGNAL_MASK, mask) < 0)
+	if (ioctl(g->vcpu->fd, KVM_SET_SIGNAL_MASK, mask) < 0)
 		err(1, "gdb stub: KVM_SET_SIGNAL_MASK");
 	if (fcntl(g->conn.fd, F_SETOWN, getpid()) < 0 ||
 	    fcntl(g->conn.fd, F_SETFL, fcntl(g->conn.fd, F_GETFL) | O_ASYNC) < 0)
@@ -809,22 +708,29 @@ static enum gdb_arch arch_of_mode(char mode)
 	}
 }
 
-struct gdb_stub *gdb_stub_attach(uint16_t port, const struct gdb_vcpu *vcpu,
+struct gdb_stub *gdb_stub_attach(uint16_t port, const struct gdb_target *t,
 				 const char *elf)
 {
 	struct gdb_stub *g = calloc(1, sizeof(*g));
 	struct rsp_target target = { .ops = &stub_ops };
+	struct gdb_kvm_caps caps;
 	uint16_t bound;
 	int listen_fd;
 
 	if (!g)
 		err(1, "gdb stub");
-	g->vcpu = *vcpu;
-	g->arch = arch_of_mode(vcpu->mode);
+	g->kvm_fd = t->vm->kvm_fd;
+	g->vcpu = &t->vm->vcpu;
+	g->mem = t->mem;
+	g->mode = t->mode;
+	g->arch = arch_of_mode(t->mode);
 	target.ctx = g;
 	target.xml = gdb_regs_xml(g->arch);
 	target.regs_size = gdb_regs_size(g->arch);
-	probe_kvm(g, &target);
+	gdb_probe_kvm(g->kvm_fd, g->mode, &caps);
+	g->dr_exec = caps.dr_exec;
+	g->int3_caught = caps.int3_caught;
+	target.watchpoints = caps.watchpoints;
 
 	listen_fd = listen_on(port, &bound);
 	say_how_to_connect(g, bound, elf, target.watchpoints);

@@ -17,13 +17,14 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "kvm_vm.h"
 
 struct gdb_stub;
 
-struct gdb_vcpu {
-	int kvm_fd;             /* for the watchpoint self-test's VM */
-	int vcpu_fd;
-	struct kvm_run *run;
+/* What gdb debugs: the VM (its vCPU; its /dev/kvm, for the probes of
+ * gdb_probe.h) and its memory. */
+struct gdb_target {
+	const struct vm *vm;
 	struct guest_mem mem;   /* checked access; translates with KVM */
 	char mode;              /* 'r', 's', 'p' or 'l' */
 };
@@ -33,7 +34,7 @@ struct gdb_vcpu {
  * connect (with elf, the guest's ELF with its symbols, if known), and
  * serves gdb until it resumes the guest.
  */
-struct gdb_stub *gdb_stub_attach(uint16_t port, const struct gdb_vcpu *vcpu,
+struct gdb_stub *gdb_stub_attach(uint16_t port, const struct gdb_target *t,
 				 const char *elf);
 
 bool gdb_stub_claims_exit(struct gdb_stub *g);
