@@ -50,19 +50,6 @@ static void probe_load(struct vm *p)
 	memset(p->guest_ram + PROBE_IDTR, 0, 6);
 }
 
-static void probe_registers(struct vm *p)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs = {
-		.rflags = RFLAGS_FIXED, .rip = PROBE_CODE, .rsp = PROBE_STACK,
-	};
-
-	vcpu_get_sregs(&p->vcpu, &sregs);
-	cpu_real_mode(p, NULL, &sregs, &regs);
-	vcpu_set_sregs(&p->vcpu, &sregs);
-	vcpu_set_regs(&p->vcpu, &regs);
-}
-
 /* The linear address after the hlt the probe stopped on, or 0. */
 static uint64_t halted_after(struct vm *p)
 {
@@ -83,7 +70,7 @@ void say_real_mode_idt_limit(int kvm_fd)
 
 	probe_create(&p, kvm_fd, PROBE_RAM);
 	probe_load(&p);
-	probe_registers(&p);
+	vcpu_enter_mode(&p, cpu_real_mode, NULL, PROBE_CODE, PROBE_STACK);
 	ended = probe_run(&p);
 
 	if (!ended && p.vcpu.run->exit_reason == KVM_EXIT_INTR)

@@ -33,22 +33,13 @@ static void probe_start(int kvm_fd, struct vm *p, uint64_t rip,
 			bool protected)
 {
 	static const struct cpu_tables tables = { .gdt = PROBE_GDT };
-	struct kvm_regs regs = {
-		.rflags = RFLAGS_FIXED, .rip = rip, .rsp = PROBE_STACK,
-	};
-	struct kvm_sregs sregs;
 	uint16_t ivt_bp[2] = { PROBE_HLT, 0 };  /* the guest's int3: halt */
 
 	probe_create(p, kvm_fd, PROBE_RAM);
 	memcpy(p->guest_ram + PROBE_CODE, probe_code, sizeof(probe_code));
 	memcpy(p->guest_ram + 4 * BP_VECTOR, ivt_bp, sizeof(ivt_bp));
-	vcpu_get_sregs(&p->vcpu, &sregs);
-	if (protected)
-		cpu_protected_mode(p, &tables, &sregs, &regs);
-	else
-		cpu_real_mode(p, &tables, &sregs, &regs);
-	vcpu_set_sregs(&p->vcpu, &sregs);
-	vcpu_set_regs(&p->vcpu, &regs);
+	vcpu_enter_mode(p, protected ? cpu_protected_mode : cpu_real_mode,
+			&tables, rip, PROBE_STACK);
 }
 
 /* Runs the probe code once under dbg; false if KVM refuses dbg. */
