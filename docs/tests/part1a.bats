@@ -5,7 +5,9 @@
 # lifecycle.dot), and the order in which each source first names them must
 # be the order in which the run first issues them. Comments in the sources
 # do not count. A third test checks that the committed part1a.pdf is what
-# its sources build.
+# its sources build. The name tests (no KVM needed) check every file,
+# function and C name the sources give against the tree (doc-names here),
+# so that a rename in the code without the document fails.
 load ../../tests/lib
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -113,4 +115,63 @@ check_source() {
 	[ "$status" -eq 0 ]
 	ms_text | tr '\n' ' ' | grep -qF "the demo prints ${lines[5]} and ${lines[6]} instead of 14 and 16, and \\f(CWIO out: ${lines[11]#IO out: }\\fP and \\f(CWIO out: ${lines[13]#IO out: }\\fP instead of 16 and 20" ||
 		{ echo "the text's counts are not the run's: ${lines[*]}" >&2; return 1; }
+}
+
+# ---- the files and functions the document names (no KVM) ----
+
+# <linux/kvm.h> as the compiler sees it: the names KVM itself gives.
+kvm_header() {
+	local cc=${CC:-cc}
+	if ! printf '#include <linux/kvm.h>\n' | $cc -E -dD - >"$BATS_TEST_TMPDIR/kvm.h"; then
+		echo "$cc cannot preprocess <linux/kvm.h> (the build needs it too)" >&2
+		return 1
+	fi
+}
+
+# Runs doc-names on a source's text, fails with what it found untrue, and
+# then asserts that it checked at least as many paths, names, calls and
+# attributions as given: a parser that finds nothing proves nothing.
+check_names() { # TEXT-FILE MIN-PATHS MIN-NAMES MIN-CALLS MIN-ATTRIBUTIONS
+	local text=$1 checked got want kind
+	kvm_header
+	run "$BATS_TEST_DIRNAME/doc-names" "$ROOT" "$text" "$BATS_TEST_TMPDIR/kvm.h"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
+	checked=${lines[${#lines[@]} - 1]}
+	shift
+	for kind in paths names calls attributions; do
+		want=$1
+		shift
+		got=$(sed -n "s/.*[^0-9]\([0-9][0-9]*\) $kind.*/\1/p" <<<"$checked")
+		[ -n "$got" ] && [ "$got" -ge "$want" ] ||
+			{ echo "doc-names checked ${got:-no} $kind, expected at least $want: $checked" >&2; return 1; }
+	done
+}
+
+@test "part1a: every file, function and C name the text gives is true of the tree" {
+	ms_text >"$BATS_TEST_TMPDIR/part1a.ms"
+	check_names "$BATS_TEST_TMPDIR/part1a.ms" 15 80 8 10
+}
+
+@test "part1a: every C name the flowchart gives is true of the tree" {
+	dot_text >"$BATS_TEST_TMPDIR/lifecycle.dot"
+	check_names "$BATS_TEST_TMPDIR/lifecycle.dot" 0 20 1 0
+}
+
+# The check itself: each kind of stale name is caught, and true ones pass.
+@test "part1a: the name check fails on a moved file, a renamed function and a wrong attribution" {
+	kvm_header
+	cat >"$BATS_TEST_TMPDIR/stale.ms" <<'EOF'
+.LP
+\f(CWmain\fP (\f(CWpart1b/simple-kvm.c\fP) calls \f(CWvcpu_create\fP.
+The stub was \f(CWpart1b/gdb_stub.c\fP, the loop \f(CWvcpu_setup\fP;
+\f(CWvm_create\fP (\f(CWpart1b/modes.c\fP) and \f(CWno_such_step(vm)\fP.
+EOF
+	run "$BATS_TEST_DIRNAME/doc-names" "$ROOT" "$BATS_TEST_TMPDIR/stale.ms" "$BATS_TEST_TMPDIR/kvm.h"
+	[ "$status" -eq 1 ]
+	assert_equal "$output" "part1b/gdb_stub.c: no such file or folder in the tree
+vcpu_setup: not a name of part1b/ or common/ code, of <linux/kvm.h> or of the C library
+no_such_step: not a name of part1b/ or common/ code, of <linux/kvm.h> or of the C library
+no_such_step(): no function of that name in part1b/ or common/
+vm_create: the document says it is in part1b/modes.c, which does not define it
+checked: 3 paths, 4 names, 1 calls, 2 attributions"
 }
