@@ -1,6 +1,5 @@
 #include <inttypes.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "exit_log.h"
 #include "kvm_names.h"
@@ -38,13 +37,14 @@ static void count(struct exit_log *log, const struct kvm_run *run)
 			   run->io.direction == KVM_EXIT_IO_OUT);
 }
 
-static void trace(struct exit_log *log, const struct kvm_run *run, int vcpu_fd)
+static void trace(struct exit_log *log, const struct vcpu *vcpu)
 {
+	const struct kvm_run *run = vcpu->run;
 	struct kvm_regs regs = { .rip = 0 };
 	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
 	uint32_t value = 0;
 
-	ioctl(vcpu_fd, KVM_GET_REGS, &regs); /* rip stays 0 if it fails */
+	vcpu_try_get_regs(vcpu, &regs); /* rip stays 0 if it fails */
 	fprintf(log->to, "simple-kvm: exit %" PRIu64 ": %s", log->exits,
 		kvm_exit_name(run->exit_reason));
 	if (run->exit_reason == KVM_EXIT_IO) {
@@ -57,14 +57,13 @@ static void trace(struct exit_log *log, const struct kvm_run *run, int vcpu_fd)
 	fprintf(log->to, " rip 0x%llx\n", regs.rip);
 }
 
-void exit_log_record(struct exit_log *log, const struct kvm_run *run,
-		     int vcpu_fd)
+void exit_log_record(struct exit_log *log, const struct vcpu *vcpu)
 {
 	log->exits++;
 	if (log->stats)
-		count(log, run);
+		count(log, vcpu->run);
 	if (log->trace)
-		trace(log, run, vcpu_fd);
+		trace(log, vcpu);
 }
 
 /* What went through the ring instead of exiting (not counted above). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "coalesced.h"
+#include "kvm_vm.h"
 
 #define EXIT_LOG_REASONS 64     /* reasons from here on count as "other" */
 #define EXIT_LOG_PORTS   64     /* distinct (port, direction) pairs kept */
@@ -36,9 +37,8 @@ struct exit_log {
 };
 
 void exit_log_init(struct exit_log *log, bool stats, bool trace, FILE *to);
-/* After an exit was served; vcpu_fd is read (rip) only when tracing. */
-void exit_log_record(struct exit_log *log, const struct kvm_run *run,
-		     int vcpu_fd);
+/* After an exit of vcpu was served; its rip is read only when tracing. */
+void exit_log_record(struct exit_log *log, const struct vcpu *vcpu);
 /* Prints the --stats tables, once. */
 void exit_log_finish(struct exit_log *log);
 

@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 
 #include "fault_report.h"
 #include "guest_mem.h"
@@ -30,8 +29,8 @@ static void print_registers(struct vm *vm)
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vm->vcpu.fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vm->vcpu.fd, KVM_GET_SREGS, &s) < 0) {
+	if (!vcpu_try_get_regs(&vm->vcpu, &r) ||
+	    !vcpu_try_get_sregs(&vm->vcpu, &s)) {
 		warn("cannot read the registers");
 		return;
 	}
@@ -68,8 +67,8 @@ static void report_internal_error(struct vm *vm)
 	struct kvm_sregs s;
 	bool code64;
 
-	if (ioctl(vm->vcpu.fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vm->vcpu.fd, KVM_GET_SREGS, &s) < 0) {
+	if (!vcpu_try_get_regs(&vm->vcpu, &r) ||
+	    !vcpu_try_get_sregs(&vm->vcpu, &s)) {
 		warnx("KVM_EXIT_INTERNAL_ERROR: suberror %u (%s)", suberror,
 		      internal_error_name(suberror));
 		return;

@@ -150,7 +150,7 @@ static void run_until_halt(struct vm *vm, struct hc_host *hc,
 			continue;
 		hc_count_exit(hc);
 		state = serve_exit(vm, hc);
-		exit_log_record(log, vm->vcpu.run, vm->vcpu.fd);
+		exit_log_record(log, &vm->vcpu);
 		if (hc->out_errno)
 			stdout_failed(hc->out_errno, log);
 		if (gdb && state == GUEST_RUNS)

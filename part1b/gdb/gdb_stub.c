@@ -98,8 +98,8 @@ struct gdb_stub {
 static void get_regs(struct gdb_stub *g, struct kvm_regs *regs,
 		     struct kvm_sregs *sregs)
 {
-	if (ioctl(g->vcpu->fd, KVM_GET_REGS, regs) < 0 ||
-	    ioctl(g->vcpu->fd, KVM_GET_SREGS, sregs) < 0)
+	if (!vcpu_try_get_regs(g->vcpu, regs) ||
+	    !vcpu_try_get_sregs(g->vcpu, sregs))
 		err(1, "gdb stub: reading the registers");
 }
 
@@ -173,10 +173,10 @@ static void write_registers(void *ctx, const uint8_t *in)
 	struct gdb_stub *g = ctx;
 	struct kvm_regs regs;
 
-	if (ioctl(g->vcpu->fd, KVM_GET_REGS, &regs) < 0)
+	if (!vcpu_try_get_regs(g->vcpu, &regs))
 		err(1, "gdb stub: KVM_GET_REGS");
 	gdb_regs_unpack(g->arch, in, &regs);
-	if (ioctl(g->vcpu->fd, KVM_SET_REGS, &regs) < 0)
+	if (!vcpu_try_set_regs(g->vcpu, &regs))
 		err(1, "gdb stub: KVM_SET_REGS");
 }
 
@@ -485,9 +485,9 @@ static void int3_hit(struct gdb_stub *g, uint64_t pc)
 
 	for (unsigned i = 0; i < g->nsw; i++) {
 		if (g->sw[i].planted && g->sw[i].addr + 1 == pc &&
-		    ioctl(g->vcpu->fd, KVM_GET_REGS, &regs) == 0) {
+		    vcpu_try_get_regs(g->vcpu, &regs)) {
 			regs.rip--;
-			if (ioctl(g->vcpu->fd, KVM_SET_REGS, &regs) < 0)
+			if (!vcpu_try_set_regs(g->vcpu, &regs))
 				err(1, "gdb stub: KVM_SET_REGS");
 		}
 	}
