@@ -87,7 +87,7 @@ static void print_exit(struct run *r, const struct vm *vm,
 	if (r->print_time)
 		printf("Time: %f\n",
 		       (double)(end->wall_ns - r->start_ns) / NSEC_PER_SEC);
-	vm_print_exit(vm);
+	matrix_vm_print_exit(vm);
 }
 
 uint64_t run_slice(struct run *r, unsigned vm_index)
@@ -102,7 +102,7 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 			return 0;
 	}
 	stamp_before(&start);
-	vm_run(vm);
+	matrix_vm_run(vm);
 	stamp_after(&end);
 	if (!quiet) {
 		print_exit(r, vm, &end);
@@ -112,7 +112,7 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	account(r, vm_index, &start, &end);
 	if (vm->vcpu.run->exit_reason == KVM_EXIT_INTR) {
 		take_pending_signals(r);
-	} else if (!vm_exit_expected(vm)) {
+	} else if (!matrix_vm_exit_expected(vm)) {
 		warnx("VMFD %d: exit reason %u (%s) is neither an OUT nor a "
 		      "signal; stopping", vm->vm_fd, vm->vcpu.run->exit_reason,
 		      kvm_exit_name(vm->vcpu.run->exit_reason));

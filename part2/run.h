@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "vm.h"
+#include "matrix_vm.h"
 
 enum stop_reason {
 	RUNNING,

@@ -46,7 +46,7 @@ static uint64_t rng_next(void)
  * random, so the thread's CPU time inside KVM_RUN is 20-80% of the slice.
  * vm_fd is the VM's index here.
  */
-void vm_run(struct vm *vm)
+void matrix_vm_run(struct vm *vm)
 {
 	uint64_t cpu_ns = QUANTUM / 5 + rng_next() % (QUANTUM * 3 / 5);
 
@@ -56,14 +56,14 @@ void vm_run(struct vm *vm)
 	vm->vcpu.run->exit_reason = KVM_EXIT_INTR;
 }
 
-bool vm_exit_expected(const struct vm *vm) { (void)vm; return true; }
-void vm_print_exit(const struct vm *vm) { (void)vm; }
+bool matrix_vm_exit_expected(const struct vm *vm) { (void)vm; return true; }
+void matrix_vm_print_exit(const struct vm *vm) { (void)vm; }
 int kvm_open(const char *device) { (void)device; return -1; }
-void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
+void matrix_vm_create(struct vm *vm, int kvm_fd, const struct image *img)
 {
 	(void)vm, (void)kvm_fd, (void)img;
 }
-void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
+void matrix_vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 {
 	(void)vm, (void)mask;
 }
