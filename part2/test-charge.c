@@ -1,8 +1,8 @@
 /*
  * Unit tests of what matrix charges a VM for a slice: the run loop of
- * run.c and the policy of sched.c, as matrix.c joins them, over a fake KVM
- * and a fake clock, on a "loaded host" where another process takes a
- * different part of the CPU during each slice.
+ * run_slice.c and the policy of sched.c, as matrix.c joins them, over a
+ * fake KVM and a fake clock, on a "loaded host" where another process
+ * takes a different part of the CPU during each slice.
  *
  *   ./test-charge          run every case
  *   ./test-charge NAME...  run the named cases

@@ -86,8 +86,8 @@ policy_case() {
 	assert_equal "$status" 1
 }
 
-# test-charge: run.c and sched.c as matrix.c joins them, over a fake KVM and
-# a fake clock on a loaded host.
+# test-charge: run_slice.c and sched.c as matrix.c joins them, over a fake
+# KVM and a fake clock on a loaded host.
 charge_case() {
 	run ./test-charge "$1"
 	assert_equal "$output" "ok - $1"

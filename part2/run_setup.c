@@ -1,6 +1,7 @@
 /*
- * run_setup: everything before the first slice. Bad input is found before
- * the first VM exists; SIGINT and SIGTERM work at every moment.
+ * run_setup: everything before the first slice (run.h lists a run's life).
+ * Bad input is found before the first VM exists; SIGINT and SIGTERM work
+ * at every moment.
  */
 #include <err.h>
 #include <errno.h>

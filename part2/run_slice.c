@@ -1,10 +1,13 @@
+/*
+ * run_start and run_slice: the running part of a run. A slice is one
+ * KVM_RUN of one VM between the two clocks, printed, accounted and traced;
+ * whatever stops the run (--slices, --seconds, a signal, a closed stdout,
+ * an unexpected exit) is noticed here and left in r->stop.
+ */
 #include <err.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include "guest_count.h"
 #include "kvm_names.h"
 #include "run.h"
 #include "stamp.h"
@@ -24,7 +27,7 @@ bool run_stdout_ok(struct run *r)
 
 	if (!ferror(stdout))
 		return true;
-	/* A stop signal during setup interrupted the write; setup.c stops. */
+	/* A stop signal during setup interrupted the write; run_setup.c stops. */
 	if (error == EINTR) {
 		clearerr(stdout);
 		return true;
@@ -122,23 +125,4 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	if (r->opts.charge_wall)
 		return end.wall_ns - start.wall_ns;
 	return end.cpu_ns - start.cpu_ns;
-}
-
-int run_finish(struct run *r)
-{
-	summary_print(r, r->start_ns ? now_ns() - r->start_ns : 0);
-	if (r->opts.print_count)
-		guest_count_print(r);
-	if (r->trace && fclose(r->trace) != 0) {
-		warn("%s", r->opts.trace_path);
-		r->exit_status = 1;
-	}
-	for (unsigned i = 0; i < r->nvm; i++)
-		vm_destroy(&r->vm[i]);
-	if (r->kvm_fd >= 0)
-		close(r->kvm_fd);
-	free(r->vm);
-	free(r->stats);
-	cli_free(&r->opts);
-	return r->exit_status;
 }
