@@ -29,7 +29,7 @@ static const struct option long_options[] = {
 	{ "trace",   required_argument, NULL, OPT_TRACE },
 	{ "help",    no_argument,       NULL, 'h' },
 	/* Not in --help, for bench/: wall-time charging to compare with, and
-	 * the guests' own loop counts (guest_count.h). */
+	 * the guests' own loop counts (run_finish.c). */
 	{ "charge-wall", no_argument,   NULL, OPT_CHARGE_WALL },
 	{ "print-count", no_argument,   NULL, OPT_PRINT_COUNT },
 	{ NULL, 0, NULL, 0 },

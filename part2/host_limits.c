@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "host_limits.h"
-#include "vm.h"
+#include "matrix_vm.h"
 
 /* What the setup opens besides the VMs: /dev/kvm, the trace, an image. */
 #define FDS_BESIDES_VMS 3

@@ -1,8 +1,16 @@
 /*
- * The run loop's plumbing, shared by the three programs: set the VMs up,
- * run one slice of one VM (print it, time it, account it, trace it), know
- * when to stop, and print the summary. Each program's main decides only
- * which VM runs next.
+ * A run of the matrix programs, shared by the three. Its life, in the
+ * order each program's main calls it, with the file that holds each step:
+ *
+ *   run_setup    run_setup.c    command line, checks, the VMs created
+ *   run_start    run_slice.c    Time 0
+ *   run_slice    run_slice.c    one KVM_RUN of one VM: printed, timed,
+ *                               accounted, traced
+ *   run_done     here           whether the run must stop
+ *   run_finish   run_finish.c   the summary, the bench's guest counts,
+ *                               everything freed
+ *
+ * Each program's main decides only which VM runs next.
  */
 #ifndef RUN_H
 #define RUN_H
@@ -13,7 +21,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "vm.h"
+#include "matrix_vm.h"
 
 enum stop_reason {
 	RUNNING,
@@ -77,7 +85,5 @@ bool run_stdout_ok(struct run *r);
 
 /* Prints the summary on stderr, frees everything, returns the exit status. */
 int run_finish(struct run *r);
-
-void summary_print(const struct run *r, uint64_t wall_ns);
 
 #endif

@@ -11,12 +11,12 @@
  * tick, also while the vCPU runs in guest mode, so the signal comes up to
  * a tick late (part2/README.md has the measured numbers).
  *
- * Their signals are blocked in the thread (setup.c does that, and installs
- * their handler) and unblocked only inside KVM_RUN, through
+ * Their signals are blocked in the thread (run_setup.c does that, and
+ * installs their handler) and unblocked only inside KVM_RUN, through
  * KVM_SET_SIGNAL_MASK. So they never interrupt the host's own code: when
  * one arrives while a guest runs, KVM_RUN returns EINTR with exit reason
- * KVM_EXIT_INTR, and the signal stays pending until run.c consumes it with
- * sigtimedwait before the next KVM_RUN.
+ * KVM_EXIT_INTR, and the signal stays pending until run_slice.c consumes
+ * it with sigtimedwait before the next KVM_RUN.
  */
 #ifndef TIMER_H
 #define TIMER_H

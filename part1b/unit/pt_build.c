@@ -1,11 +1,7 @@
 #include <string.h>
 
 #include "pt_build.h"
-
-#define PTE_PRESENT UINT64_C(0x1)
-#define PTE_RW      UINT64_C(0x2)
-#define PTE_PS      UINT64_C(0x80)
-#define PTE_FRAME   UINT64_C(0x000ffffffffff000)
+#include "x86.h"
 
 bool pt_init(struct pt_builder *pt, uint8_t *ram, uint64_t ram_size,
 	     enum soft_mmu_mode mode, uint64_t tables_at, uint64_t tables_end)

@@ -1,10 +1,9 @@
 #include <string.h>
 
 #include "pt_random.h"
+#include "x86.h"
 
 #define PAGE        UINT64_C(0x1000)
-#define PTE_PRESENT UINT64_C(0x1)
-#define PTE_PS      UINT64_C(0x80)
 
 /* Flag and address bits a walk may treat as reserved, ignored, or part of
  * the address, by mode: each is added to an entry now and then. */

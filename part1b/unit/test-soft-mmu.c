@@ -9,11 +9,15 @@
 #include "check.h"
 #include "pt_build.h"
 #include "soft_mmu.h"
+#include "x86.h"
 
 #define RAM_SIZE   (UINT64_C(2) << 20)
 #define TABLES_AT  UINT64_C(0x110000)   /* where simple-kvm keeps them */
 #define TABLES_END UINT64_C(0x120000)
-#define PTE_NX_BIT (UINT64_C(1) << 63)
+/* The flags of a present, writable entry: one that maps a large page, one
+ * that points to a table. */
+#define LARGE_PAGE_FLAGS (PTE_PRESENT | PTE_RW | PTE_PS)
+#define TABLE_FLAGS      (PTE_PRESENT | PTE_RW)
 
 static uint8_t *ram;
 
@@ -132,7 +136,7 @@ static void paging32_pse36_high_bits(void)
 	struct soft_mmu mmu;
 
 	setup(&pt, &mmu, SOFT_MMU_PAGING32);
-	poke32(pt.cr3 + 4 * 1, 0x00400000 | 0x5 << 13 | 1 << 12 | 0x83);
+	poke32(pt.cr3 + 4 * 1, 0x00400000 | 0x5 << 13 | 1 << 12 | LARGE_PAGE_FLAGS);
 	expect_gpa(&mmu, 0x400010, UINT64_C(0x500400010));
 }
 
@@ -181,14 +185,14 @@ static void long_ps_bit_by_level(void)
 	setup(&pt, &mmu, SOFT_MMU_LONG);
 	CHECK(pt_map(&pt, 0x1000, 0x9000, PT_PAGE_4K), "pt_map");
 	/* The last table taken is the PT: set PAT on its entry 1. */
-	poke64(pt.next_table - 0x1000 + 8, 0x9000 | 0x83);
+	poke64(pt.next_table - 0x1000 + 8, 0x9000 | LARGE_PAGE_FLAGS);
 	expect_gpa(&mmu, 0x1234, 0x9234);
 	/* A PML4 entry with PS set, in slot 1 (GVA 512 GiB up). */
 	memset(ram + pdpt, 0, 0x1000);
-	poke64(pdpt, 0x83);   /* a 1 GiB page at 0, if PS counted there */
-	poke64(pt.cr3 + 8, pdpt | 0x83);
+	poke64(pdpt, LARGE_PAGE_FLAGS); /* a 1 GiB page at 0, if PS counted there */
+	poke64(pt.cr3 + 8, pdpt | LARGE_PAGE_FLAGS);
 	expect_invalid(&mmu, UINT64_C(0x8000000000));
-	poke64(pt.cr3 + 8, pdpt | 0x3);
+	poke64(pt.cr3 + 8, pdpt | TABLE_FLAGS);
 	expect_gpa(&mmu, UINT64_C(0x8000000010), 0x10);
 }
 
@@ -206,7 +210,7 @@ static void long_flag_bits_are_not_address(void)
 		uint64_t entry;
 
 		memcpy(&entry, ram + pd + 8, sizeof(entry));
-		if (entry == (0x200000 | 0x83))
+		if (entry == (0x200000 | LARGE_PAGE_FLAGS))
 			poke64(pd + 8, entry | 1 << 12 | UINT64_C(0xfff) << 52);
 	}
 	expect_gpa(&mmu, 0x200123, 0x200123);
@@ -230,15 +234,15 @@ static void long_reserved_bits_are_refused(void)
 	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, 0x200123);
 	pde = pt.next_table - 0x1000 + 8;   /* the PD, entry 1 */
 	for (unsigned bit = 13; bit <= 20; bit++) {
-		poke64(pde, 0x200000 | 0x83 | UINT64_C(1) << bit);
+		poke64(pde, 0x200000 | LARGE_PAGE_FLAGS | UINT64_C(1) << bit);
 		expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
 	}
-	poke64(pde, 0x200000 | 0x83 | PTE_NX_BIT);
+	poke64(pde, 0x200000 | LARGE_PAGE_FLAGS | PTE_NX);
 	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, 0x200123);
 	mmu.nx = false;                     /* EFER.NXE clear: reserved */
 	expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
 	mmu.nx = true;
-	poke64(pde, 0x200000 | 0x83);
+	poke64(pde, 0x200000 | LARGE_PAGE_FLAGS);
 	memcpy(&entry, ram + pml4e, sizeof(entry));
 	poke64(pml4e, entry | 0x80);        /* PS in a PML4 entry */
 	expect_answer(&mmu, 0x200123, SOFT_MMU_INVALID, 0);
@@ -256,9 +260,9 @@ static void long_1g_pages_depend_on_the_kvm(void)
 	CHECK(pt_map(&pt, 0x40000000, 0, PT_PAGE_1G), "pt_map 1G");
 	expect_answer(&mmu, 0x40000123, SOFT_MMU_ASK_KVM, 0);
 	expect_gpa(&mmu, 0x40000123, 0x123);
-	poke64(pdpte, 0x83 | UINT64_C(1) << 13);
+	poke64(pdpte, LARGE_PAGE_FLAGS | UINT64_C(1) << 13);
 	expect_answer(&mmu, 0x40000123, SOFT_MMU_INVALID, 0);
-	poke64(pdpte, 0x83 | UINT64_C(1) << 29);
+	poke64(pdpte, LARGE_PAGE_FLAGS | UINT64_C(1) << 29);
 	expect_answer(&mmu, 0x40000123, SOFT_MMU_INVALID, 0);
 }
 
@@ -274,12 +278,12 @@ static void long_kvm_dependent_entries(void)
 	setup(&pt, &mmu, SOFT_MMU_LONG);
 	CHECK(pt_map(&pt, 0x200000, 0x200000, PT_PAGE_2M), "pt_map");
 	pde = pt.next_table - 0x1000 + 8;
-	poke64(pde, UINT64_C(0xf00200000) | 0x83);   /* bits 35:32: fine */
+	poke64(pde, UINT64_C(0xf00200000) | LARGE_PAGE_FLAGS);   /* bits 35:32: fine */
 	expect_answer(&mmu, 0x200123, SOFT_MMU_VALID, UINT64_C(0xf00200123));
-	poke64(pde, UINT64_C(0x1000200000) | 0x83);  /* bit 36 */
+	poke64(pde, UINT64_C(0x1000200000) | LARGE_PAGE_FLAGS);  /* bit 36 */
 	expect_answer(&mmu, 0x200123, SOFT_MMU_ASK_KVM, 0);
 	expect_gpa(&mmu, 0x200123, UINT64_C(0x1000200123));
-	poke64(pde, 0x200000 | 0x83);
+	poke64(pde, 0x200000 | LARGE_PAGE_FLAGS);
 	memcpy(&entry, ram + pml4e, sizeof(entry));
 	poke64(pml4e, entry | 0x100);
 	expect_answer(&mmu, 0x200123, SOFT_MMU_ASK_KVM, 0);
@@ -296,10 +300,10 @@ static void paging32_4m_reserved_bits_are_refused(void)
 
 	setup(&pt, &mmu, SOFT_MMU_PAGING32);
 	for (unsigned bit = 17; bit <= 21; bit++) {
-		poke32(pt.cr3 + 4, 0x00400000 | 1u << bit | 0x83);
+		poke32(pt.cr3 + 4, 0x00400000 | 1u << bit | LARGE_PAGE_FLAGS);
 		expect_answer(&mmu, 0x400010, SOFT_MMU_INVALID, 0);
 	}
-	poke32(pt.cr3 + 4, 0x00400000 | 0xfu << 13 | 0x83);
+	poke32(pt.cr3 + 4, 0x00400000 | 0xfu << 13 | LARGE_PAGE_FLAGS);
 	expect_answer(&mmu, 0x400010, SOFT_MMU_VALID, UINT64_C(0xf00400010));
 }
 
@@ -320,10 +324,10 @@ static void table_outside_ram_is_invalid(void)
 	struct soft_mmu mmu;
 
 	setup(&pt, &mmu, SOFT_MMU_LONG);
-	poke64(pt.cr3, UINT64_C(0x7ffff000) | 0x3);
+	poke64(pt.cr3, UINT64_C(0x7ffff000) | TABLE_FLAGS);
 	expect_invalid(&mmu, 0x1000);
 	setup(&pt, &mmu, SOFT_MMU_PAGING32);
-	poke32(pt.cr3, 0xfffff000 | 0x3);
+	poke32(pt.cr3, 0xfffff000 | TABLE_FLAGS);
 	expect_invalid(&mmu, 0x1000);
 }
 
@@ -357,9 +361,14 @@ static void self_referencing_table_terminates(void)
 	struct soft_mmu mmu;
 
 	setup(&pt, &mmu, SOFT_MMU_LONG);
-	poke64(pt.cr3, pt.cr3 | 0x3);
+	poke64(pt.cr3, pt.cr3 | TABLE_FLAGS);
 	expect_gpa(&mmu, 0x123, pt.cr3 | 0x123);
 }
+
+/* The registers of simple-kvm's modes, as the table below names them. */
+#define PROTECTED (CR0_PE | CR0_ET)
+#define PAGED     (PROTECTED | CR0_WP | CR0_PG)
+#define LONG      (EFER_LME | EFER_LMA)
 
 /* simple-kvm picks the walk from the control registers synced at an exit. */
 static void mode_from_registers(void)
@@ -369,12 +378,12 @@ static void mode_from_registers(void)
 		bool walks;
 		enum soft_mmu_mode mode;
 	} regs[] = {
-		{ 0x10, 0, 0, true, SOFT_MMU_IDENTITY },               /* real */
-		{ 0x11, 0, 0, true, SOFT_MMU_IDENTITY },               /* -s */
-		{ 0x80010011, 0x10, 0, true, SOFT_MMU_PAGING32 },      /* -p */
-		{ 0x80010011, 0x20, 0x500, true, SOFT_MMU_LONG },      /* -l */
-		{ 0x80010011, 0x00, 0, false, SOFT_MMU_IDENTITY },     /* no PSE */
-		{ 0x80010011, 0x30, 0, false, SOFT_MMU_IDENTITY },     /* PAE */
+		{ CR0_ET, 0, 0, true, SOFT_MMU_IDENTITY },            /* real */
+		{ PROTECTED, 0, 0, true, SOFT_MMU_IDENTITY },         /* -s */
+		{ PAGED, CR4_PSE, 0, true, SOFT_MMU_PAGING32 },       /* -p */
+		{ PAGED, CR4_PAE, LONG, true, SOFT_MMU_LONG },        /* -l */
+		{ PAGED, 0, 0, false, SOFT_MMU_IDENTITY },            /* no PSE */
+		{ PAGED, CR4_PSE | CR4_PAE, 0, false, SOFT_MMU_IDENTITY }, /* PAE */
 	};
 	uint8_t ram_byte;
 

@@ -32,21 +32,13 @@
 #include "kvm_vm.h"
 #include "pt_random.h"
 #include "soft_mmu.h"
+#include "x86.h"
 
 #define MIB            (UINT64_C(1) << 20)
 #define RAM_SIZE       (4 * MIB)
 #define TABLES_AT      (1 * MIB)      /* the random tables' pool */
 #define TABLES_END     (TABLES_AT + 64 * 4096)
 #define MAX_REPORTED   5              /* differences printed in full */
-
-#define CR0_PE   (UINT64_C(1) << 0)
-#define CR0_ET   (UINT64_C(1) << 4)
-#define CR0_PG   (UINT64_C(1) << 31)
-#define CR4_PSE  (UINT64_C(1) << 4)
-#define CR4_PAE  (UINT64_C(1) << 5)
-#define EFER_LME (UINT64_C(1) << 8)
-#define EFER_LMA (UINT64_C(1) << 10)
-#define EFER_NXE (UINT64_C(1) << 11)
 
 struct paging_mode {
 	const char *name;
@@ -145,8 +137,8 @@ static bool enter_mode(const struct vm *vm, const struct paging_mode *mode,
 
 	if (ioctl(vm->vcpu.fd, KVM_GET_SREGS, &sregs) < 0)
 		err(1, "KVM_GET_SREGS");
-	sregs.cs = flat_segment(0xb, mode->code64);
-	sregs.ds = sregs.es = sregs.ss = flat_segment(0x3, false);
+	sregs.cs = flat_segment(SEG_TYPE_CODE, mode->code64);
+	sregs.ds = sregs.es = sregs.ss = flat_segment(SEG_TYPE_DATA, false);
 	sregs.cr0 = mode->cr0;
 	sregs.cr3 = cr3;
 	sregs.cr4 = mode->cr4;
@@ -185,7 +177,7 @@ static void print_walk(const struct vm *vm, const struct soft_mmu *mmu,
 {
 	bool long_mode = mmu->mode == SOFT_MMU_LONG;
 	unsigned levels = long_mode ? 4 : 2, size = long_mode ? 8 : 4;
-	uint64_t mask = long_mode ? UINT64_C(0x000ffffffffff000) : 0xfffff000;
+	uint64_t mask = long_mode ? PTE_FRAME : 0xfffff000;
 	uint64_t table = mmu->cr3 & mask;
 
 	for (unsigned level = 0; level < levels; level++) {
@@ -201,7 +193,7 @@ static void print_walk(const struct vm *vm, const struct soft_mmu *mmu,
 		memcpy(&entry, vm->guest_ram + at, size);
 		fprintf(stderr, "    level %u: entry at 0x%" PRIx64 " = 0x%016"
 			PRIx64 "\n", level, at, entry);
-		if (!(entry & 1) || (level > 0 && (entry & 0x80)))
+		if (!(entry & PTE_PRESENT) || (level > 0 && (entry & PTE_PS)))
 			return;
 		table = entry & mask;
 	}

@@ -213,7 +213,7 @@ assert_order_is_the_policys() {
 	local trace=$1 quantum=$2
 	shift 2
 	assert_equal "$(trace_order "$trace" | tr -d '\n')" \
-		"$(awk -F, 'NR > 1 { print $4 }' "$trace" | ./sched-replay "$quantum" "$@" | tr -d '\n')"
+		"$(awk -F, 'NR > 1 { print $4 }' "$trace" | unit/sched-replay "$quantum" "$@" | tr -d '\n')"
 }
 
 # The slices of trace $1 held the CPU the quantum timer ($2 ns of the

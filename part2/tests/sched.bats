@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # The scheduling policy of matrix (sched.c), unit-tested without KVM by
-# test-sched (built by `make test-programs`).
+# unit/test-sched (built by `make test-programs`). Each case runs in a test
+# of its own; the unit programs print `ok CASE` for a case that passed.
 
 load ../../tests/lib
 load part2
 
 policy_case() {
-	run ./test-sched "$1"
-	assert_equal "$output" "ok - $1"
+	run unit/test-sched "$1"
+	assert_equal "$output" "ok $1"
 	assert_equal "$status" 0
 }
 
@@ -72,25 +73,37 @@ policy_case() {
 }
 
 @test "sched-replay: the policy's picks for given charges (what the matrix tests compare with)" {
-	run bash -c 'printf "%s\n" 1000000000 1000000000 1000000000 1000000000 1000000000 | ./sched-replay 1000000000 7 3'
+	run bash -c 'printf "%s\n" 1000000000 1000000000 1000000000 1000000000 1000000000 | unit/sched-replay 1000000000 7 3'
 	assert_equal "$status" 0
 	assert_equal "$(tr -d '\n' <<<"$output")" "01001"
-	run ./sched-replay 1000000000 7 0
+	run unit/sched-replay 1000000000 7 0
 	assert_equal "$status" 2
 	assert_equal "$output" "sched-replay: '0': not a whole number from 1 to 1000000"
 }
 
-@test "sched: test-sched fails on an unknown case" {
-	run ./test-sched no-such-case
-	assert_equal "$output" "not ok - no-such-case: no such case"
-	assert_equal "$status" 1
+@test "sched: test-sched refuses an unknown case, and runs none" {
+	run unit/test-sched pick-is-the-scan no-such-case
+	assert_equal "$output" "test-sched: no case named 'no-such-case' (try --list)"
+	assert_equal "$status" 2
 }
 
-# test-charge: run.c and sched.c as matrix.c joins them, over a fake KVM and
-# a fake clock on a loaded host.
+@test "sched: every case of test-sched and test-charge has its test in this file" {
+	for program in test-sched test-charge; do
+		run unit/$program --list
+		assert_equal "$status" 0
+		[ "${#lines[@]}" -gt 0 ]
+		for name in "${lines[@]}"; do
+			grep -Eq "^[[:space:]]+(policy|charge)_case $name\$" "$BATS_TEST_FILENAME" ||
+				{ echo "no test runs $program $name"; return 1; }
+		done
+	done
+}
+
+# test-charge: run_slice.c and sched.c as matrix.c joins them, over a fake
+# KVM and a fake clock on a loaded host.
 charge_case() {
-	run ./test-charge "$1"
-	assert_equal "$output" "ok - $1"
+	run unit/test-charge "$1"
+	assert_equal "$output" "ok $1"
 	assert_equal "$status" 0
 }
 

@@ -1,6 +1,7 @@
 /*
- * run_setup: everything before the first slice. Bad input is found before
- * the first VM exists; SIGINT and SIGTERM work at every moment.
+ * run_setup: everything before the first slice (run.h lists a run's life).
+ * Bad input is found before the first VM exists; SIGINT and SIGTERM work
+ * at every moment.
  */
 #include <err.h>
 #include <errno.h>
@@ -131,8 +132,8 @@ static void create_vms(struct run *r, struct image *image,
 	while (r->nvm < r->opts.nvm && !interrupted(r)) {
 		struct vm *vm = &r->vm[r->nvm];
 
-		vm_create_with_image(vm, r->kvm_fd, &image[r->nvm]);
-		vm_set_signal_mask(vm, inside_run);
+		matrix_vm_create(vm, r->kvm_fd, &image[r->nvm]);
+		matrix_vm_set_signal_mask(vm, inside_run);
 		image_free(&image[r->nvm]);
 		r->nvm++;
 		if (!run_stdout_ok(r))

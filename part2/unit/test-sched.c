@@ -1,18 +1,18 @@
 /*
  * Unit tests of the scheduling policy (sched.c), run without KVM.
  *
- *   ./test-sched          run every case
- *   ./test-sched NAME...  run the named cases
+ *   unit/test-sched          run every case
+ *   unit/test-sched NAME...  run the named cases
  *
- * Prints "ok - NAME" or "not ok - NAME: why" per case; exits 1 if any fails.
+ * ../../common/unit/check.h tells what it prints.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sched.h"
-#include "unit_cases.h"
+#include "../sched.h"
+#include "check.h"
 
 #define Q 1000000000ull         /* a quantum of one second, in ns */
 #define MAX_VMS 64
@@ -113,7 +113,7 @@ static void block_string(struct trial *t, enum charge charge, char out[11])
 	out[10] = '\0';
 }
 
-static bool default_order(void)
+static void default_order(void)
 {
 	static struct trial t;   /* static: trial_init frees its last groups */
 	char block[11];
@@ -124,7 +124,6 @@ static bool default_order(void)
 		if (strcmp(block, "NMNNMNNMNN"))
 			FAIL("block %d is %s, not NMNNMNNMNN", b, block);
 	}
-	return true;
 }
 
 static bool block_is_7_3(const char *block)
@@ -138,7 +137,7 @@ static bool block_is_7_3(const char *block)
 
 /* Every jitter of the first ten slices by +5% or -5%, worst cases
  * included: the first block is still 7:3, Morpheus within four. */
-static bool default_first_block_jitter_extremes(void)
+static void default_first_block_jitter_extremes(void)
 {
 	for (unsigned signs = 0; signs < 1024; signs++) {
 		static struct trial t;   /* static: trial_init frees its last groups */
@@ -157,13 +156,12 @@ static bool default_first_block_jitter_extremes(void)
 		    strchr(block, 'M') - block >= 4)
 			FAIL("jitter %#x gives %s", signs, block);
 	}
-	return true;
 }
 
 /* Random jitter within 5%: the first five blocks of ten are all 7:3. Later
  * the drift of the measured time is paid back, which may move one quantum
  * across a block's edge: that is the accounting working, not a fault. */
-static bool default_blocks_jitter(void)
+static void default_blocks_jitter(void)
 {
 	for (uint64_t seed = 1; seed <= 1000; seed++) {
 		static struct trial t;   /* static: trial_init frees its last groups */
@@ -181,7 +179,6 @@ static bool default_blocks_jitter(void)
 				     (int)(strchr(block, 'M') - block) + 1);
 		}
 	}
-	return true;
 }
 
 /* Slices late by 0 to `late_permille` of a quantum (a CPU-time timer fires
@@ -189,7 +186,7 @@ static bool default_blocks_jitter(void)
  * At every block boundary both VMs stand at their ideal, give or take the
  * jitter: the tie rule must keep every one of `blocks` blocks exactly
  * NMNNMNNMNN, not only the first. */
-static bool blocks_exact_under_late_ticks(int blocks, unsigned late_permille,
+static void blocks_exact_under_late_ticks(int blocks, unsigned late_permille,
 					  uint64_t seeds)
 {
 	for (uint64_t seed = 1; seed <= seeds; seed++) {
@@ -212,25 +209,24 @@ static bool blocks_exact_under_late_ticks(int blocks, unsigned late_permille,
 				     (unsigned long)seed, b, block);
 		}
 	}
-	return true;
 }
 
 /* 1 s quanta, a 4 ms tick: 50 blocks (500 quanta), 300 seeds. */
-static bool default_blocks_tick_late(void)
+static void default_blocks_tick_late(void)
 {
-	return blocks_exact_under_late_ticks(50, 4, 300);
+	blocks_exact_under_late_ticks(50, 4, 300);
 }
 
 /* 200 ms quanta, a 4 ms tick (2%): the 3 blocks of the loaded test. */
-static bool default_blocks_short_quantum(void)
+static void default_blocks_short_quantum(void)
 {
-	return blocks_exact_under_late_ticks(3, 20, 1000);
+	blocks_exact_under_late_ticks(3, 20, 1000);
 }
 
 /* Jitter of either sign, the size of a tick on 1 s, one block boundary
  * after another: each VM's lag there is a hair either side of zero, and
  * the lower index (Neo) must begin every block. */
-static bool default_boundary_either_side(void)
+static void default_boundary_either_side(void)
 {
 	for (uint64_t seed = 1; seed <= 300; seed++) {
 		static struct trial t;   /* static: trial_init frees its last groups */
@@ -248,7 +244,6 @@ static bool default_boundary_either_side(void)
 			}
 		}
 	}
-	return true;
 }
 
 /* The drift of Neo's lag after k slices charged in the pattern's order
@@ -274,7 +269,7 @@ static double pattern_drift(uint64_t neo_ns, uint64_t all_ns, int k)
 /* Slices of random length, within 1% to 20% of a quantum and centred on it
  * or not: as long as the drift has stayed within DRIFT_SAFE, every pick is
  * the pattern's, in any block, not only the first. */
-static bool pattern_while_drift_small(void)
+static void pattern_while_drift_small(void)
 {
 	static const unsigned spread_permille[] = { 10, 20, 40, 80, 200 };
 	int checked = 0;
@@ -308,7 +303,6 @@ static bool pattern_while_drift_small(void)
 	}
 	if (checked < 300000)
 		FAIL("only %d picks had a small drift", checked);
-	return true;
 }
 
 static const struct {
@@ -330,7 +324,7 @@ static const struct {
 
 /* After every slice, for every VM: it is less than the longest slice so far
  * behind its ideal, and less than that (and the tie) ahead. */
-static bool lag_bound(void)
+static void lag_bound(void)
 {
 	for (size_t c = 0; c < ARRAY_SIZE(configs); c++) {
 		for (enum charge charge = EXACT; charge < CHARGE_KINDS;
@@ -363,12 +357,11 @@ static bool lag_bound(void)
 			}
 		}
 	}
-	return true;
 }
 
 /* Late signals and short slices are paid back: after many slices of
  * random length the shares of measured time are exact to 1e-4. */
-static bool long_run_share(void)
+static void long_run_share(void)
 {
 	for (size_t c = 0; c < 2; c++) {
 		for (enum charge charge = JITTER5; charge < CHARGE_KINDS;
@@ -392,12 +385,11 @@ static bool long_run_share(void)
 			}
 		}
 	}
-	return true;
 }
 
 /* The light VM runs exactly once in each of the next `rounds` periods of
  * `period` equal quanta. */
-static bool once_per_period(struct trial *t, unsigned light, int period,
+static void once_per_period(struct trial *t, unsigned light, int period,
 			    int rounds)
 {
 	uint64_t before = t->slices[light];
@@ -409,44 +401,43 @@ static bool once_per_period(struct trial *t, unsigned light, int period,
 			     round * period,
 			     (unsigned long)(t->slices[light] - before));
 	}
-	return true;
 }
 
 /* Weights 1 and 1000: one quantum in every 1001 for the light VM. */
-static bool weights_1_and_1000(void)
+static void weights_1_and_1000(void)
 {
 	static const uint32_t w[] = { 1, 1000 };
 	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 2, 0);
-	return once_per_period(&t, 0, 1001, 20);
+	once_per_period(&t, 0, 1001, 20);
 }
 
 /* Three VMs of weight 1000 and one of 1 from the start: the light one
  * runs once in every 3001 quanta. */
-static bool light_vm_among_heavy_runs(void)
+static void light_vm_among_heavy_runs(void)
 {
 	static const uint32_t w[] = { 1000, 1000, 1000, 1 };
 	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, w, 4, 0);
-	return once_per_period(&t, 3, 3001, 5);
+	once_per_period(&t, 3, 3001, 5);
 }
 
 /* The same, with the light VM added after 10000 jittered quanta: its
  * credit makes it neither wait forever nor take over. */
-static bool light_vm_added_late_runs(void)
+static void light_vm_added_late_runs(void)
 {
 	static const uint32_t heavy[] = { 1000, 1000, 1000 };
 	static struct trial t;   /* static: trial_init frees its last groups */
 
 	trial_init(&t, heavy, 3, 7);
 	steps(&t, 10000, JITTER5);
-	return once_per_period(&t, sched_add(&t.s, 1), 3001, 5);
+	once_per_period(&t, sched_add(&t.s, 1), 3001, 5);
 }
 
 /* Ties go to the lowest index: equal weights take turns in order. */
-static bool equal_weights_take_turns(void)
+static void equal_weights_take_turns(void)
 {
 	static const uint32_t w[] = { 1, 1, 1 };
 	static struct trial t;   /* static: trial_init frees its last groups */
@@ -458,13 +449,12 @@ static bool equal_weights_take_turns(void)
 		if (vm != (unsigned)k % 3)
 			FAIL("quantum %d went to VM %u", k, vm);
 	}
-	return true;
 }
 
 /* 5:3:2 over 600 slices up to 10% late: the counts of slices stay within
  * 1% of 300, 180 and 120 (the shares of time are exact; the counts may
  * differ a little because the slices do). */
-static bool three_vms_5_3_2(void)
+static void three_vms_5_3_2(void)
 {
 	static const uint32_t w[] = { 5, 3, 2 };
 	static struct trial t;   /* static: trial_init frees its last groups */
@@ -478,7 +468,6 @@ static bool three_vms_5_3_2(void)
 			FAIL("VM %u ran %lu of 600 slices", i,
 			     (unsigned long)t.slices[i]);
 	}
-	return true;
 }
 
 /* The pick by definition, a scan of every VM: the eligible one due
@@ -507,7 +496,7 @@ static unsigned scan_pick(const struct sched *s)
 /* 32 VMs, growing to 64 (VMs added late), of four weights and of as many
  * weights as VMs, slices of every kind: after every slice the heap pick is
  * the scan's. */
-static bool pick_is_the_scan(void)
+static void pick_is_the_scan(void)
 {
 	static const uint32_t few[] = { 1, 2, 3, 7 };
 	static struct trial t;   /* static: trial_init frees its last groups */
@@ -534,10 +523,9 @@ static bool pick_is_the_scan(void)
 			}
 		}
 	}
-	return true;
 }
 
-static const struct unit_case cases[] = {
+static const struct check_case cases[] = {
 	{ "pick-is-the-scan", pick_is_the_scan },
 	{ "default-blocks-tick-late", default_blocks_tick_late },
 	{ "default-blocks-short-quantum", default_blocks_short_quantum },
@@ -558,5 +546,5 @@ static const struct unit_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	return unit_cases_main(cases, ARRAY_SIZE(cases), argc, argv);
+	return check_main(cases, ARRAY_SIZE(cases), argc, argv);
 }

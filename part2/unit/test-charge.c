@@ -1,24 +1,24 @@
 /*
  * Unit tests of what matrix charges a VM for a slice: the run loop of
- * run.c and the policy of sched.c, as matrix.c joins them, over a fake KVM
- * and a fake clock, on a "loaded host" where another process takes a
- * different part of the CPU during each slice.
+ * run_slice.c and the policy of sched.c, as matrix.c joins them, over a
+ * fake KVM and a fake clock, on a "loaded host" where another process
+ * takes a different part of the CPU during each slice.
  *
- *   ./test-charge          run every case
- *   ./test-charge NAME...  run the named cases
+ *   unit/test-charge          run every case
+ *   unit/test-charge NAME...  run the named cases
  *
- * Prints "ok - NAME" or "not ok - NAME: why" per case; exits 1 if any fails.
+ * ../../common/unit/check.h tells what it prints.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "run.h"
-#include "sched.h"
-#include "unit_cases.h"
-#include "stamp.h"
-#include "time_ns.h"
+#include "../run.h"
+#include "../sched.h"
+#include "../stamp.h"
+#include "../time_ns.h"
+#include "check.h"
 
 #define QUANTUM (10 * NSEC_PER_MSEC)
 #define SLICES 3000
@@ -46,7 +46,7 @@ static uint64_t rng_next(void)
  * random, so the thread's CPU time inside KVM_RUN is 20-80% of the slice.
  * vm_fd is the VM's index here.
  */
-void vm_run(struct vm *vm)
+void matrix_vm_run(struct vm *vm)
 {
 	uint64_t cpu_ns = QUANTUM / 5 + rng_next() % (QUANTUM * 3 / 5);
 
@@ -56,14 +56,14 @@ void vm_run(struct vm *vm)
 	vm->vcpu.run->exit_reason = KVM_EXIT_INTR;
 }
 
-bool vm_exit_expected(const struct vm *vm) { (void)vm; return true; }
-void vm_print_exit(const struct vm *vm) { (void)vm; }
+bool matrix_vm_exit_expected(const struct vm *vm) { (void)vm; return true; }
+void matrix_vm_print_exit(const struct vm *vm) { (void)vm; }
 int kvm_open(const char *device) { (void)device; return -1; }
-void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
+void matrix_vm_create(struct vm *vm, int kvm_fd, const struct image *img)
 {
 	(void)vm, (void)kvm_fd, (void)img;
 }
-void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
+void matrix_vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 {
 	(void)vm, (void)mask;
 }
@@ -123,7 +123,7 @@ static double cpu_share_pct(unsigned vm)
 
 /* sched receives exactly the CPU time of each slice, and the summary's
  * CPU_S and WALL_S columns hold the two clocks. */
-static bool charges_cpu_time(void)
+static void charges_cpu_time(void)
 {
 	static struct trial t;
 
@@ -139,23 +139,21 @@ static bool charges_cpu_time(void)
 			     (unsigned long long)t.stats[i].cpu_ns,
 			     (unsigned long long)t.stats[i].wall_ns);
 	}
-	return true;
 }
 
 /* Neo gets 70% of the CPU time the VMs received, to 0.5 point. */
-static bool cpu_shares_exact_on_loaded_host(void)
+static void cpu_shares_exact_on_loaded_host(void)
 {
 	static struct trial t;
 
 	trial_run(&t, false);
 	if (cpu_share_pct(0) < 69.5 || cpu_share_pct(0) > 70.5)
 		FAIL("Neo got %.2f%% of the CPU time", cpu_share_pct(0));
-	return true;
 }
 
 /* Charged by wall time, the same host gives shares of CPU that drift: the
  * slices each VM happened to lose to the other process are its loss. */
-static bool wall_charging_is_what_sched_gets_with_charge_wall(void)
+static void wall_charging_is_what_sched_gets_with_charge_wall(void)
 {
 	static struct trial t;
 
@@ -165,10 +163,9 @@ static bool wall_charging_is_what_sched_gets_with_charge_wall(void)
 			FAIL("VM %u: sched got %llu ns for %llu slices", i,
 			     (unsigned long long)t.received_ns[i],
 			     (unsigned long long)t.stats[i].slices);
-	return true;
 }
 
-static const struct unit_case cases[] = {
+static const struct check_case cases[] = {
 	{ "charges-cpu-time", charges_cpu_time },
 	{ "cpu-shares-exact-on-loaded-host", cpu_shares_exact_on_loaded_host },
 	{ "charge-wall-gives-wall-time",
@@ -177,5 +174,5 @@ static const struct unit_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	return unit_cases_main(cases, ARRAY_SIZE(cases), argc, argv);
+	return check_main(cases, ARRAY_SIZE(cases), argc, argv);
 }

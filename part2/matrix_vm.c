@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cpu_modes.h"
-#include "vm.h"
+#include "matrix_vm.h"
 
 /* Real mode's first 64 KiB: the stack segment is 0. */
 #define REAL_MODE_STACK_TOP 0x10000
@@ -21,7 +21,7 @@
  * no CPUID (real-mode code asks for no feature) and no synced registers
  * (nothing here reads them), so each of the many VMs costs little.
  */
-void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
+void matrix_vm_create(struct vm *vm, int kvm_fd, const struct image *img)
 {
 	vm_create(vm, kvm_fd);
 	vm_set_tss_and_identity_map(vm);
@@ -35,7 +35,7 @@ void vm_create_with_image(struct vm *vm, int kvm_fd, const struct image *img)
 	       img->size);
 }
 
-void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
+void matrix_vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 {
 	struct kvm_signal_mask *arg;
 
@@ -49,7 +49,7 @@ void vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 	free(arg);
 }
 
-void vm_run(struct vm *vm)
+void matrix_vm_run(struct vm *vm)
 {
 	/* A signal is an ordinary way out: KVM has set KVM_EXIT_INTR. */
 	if (ioctl(vm->vcpu.fd, KVM_RUN, 0) < 0 && errno != EINTR)
@@ -66,7 +66,7 @@ static uint32_t io_data(const struct kvm_run *run)
 	return data;
 }
 
-void vm_print_exit(const struct vm *vm)
+void matrix_vm_print_exit(const struct vm *vm)
 {
 	const struct kvm_run *run = vm->vcpu.run;
 
@@ -85,7 +85,7 @@ void vm_print_exit(const struct vm *vm)
 	}
 }
 
-bool vm_exit_expected(const struct vm *vm)
+bool matrix_vm_exit_expected(const struct vm *vm)
 {
 	const struct kvm_run *run = vm->vcpu.run;
 

@@ -4,7 +4,7 @@
  * charges (a --trace file's cpu_ns column), the policy must make the same
  * picks, however loaded the host was when they were measured.
  *
- *   ./sched-replay QUANTUM_NS WEIGHT... < charges
+ *   unit/sched-replay QUANTUM_NS WEIGHT... < charges
  *
  * Reads one charge in ns per line; before each, prints the index (0, 1, ...)
  * of the VM the policy picks, then charges it.
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sched.h"
+#include "../sched.h"
 
 static uint64_t number(const char *text, uint64_t max)
 {

@@ -1,10 +1,13 @@
+/*
+ * run_start and run_slice: the running part of a run. A slice is one
+ * KVM_RUN of one VM between the two clocks, printed, accounted and traced;
+ * whatever stops the run (--slices, --seconds, a signal, a closed stdout,
+ * an unexpected exit) is noticed here and left in r->stop.
+ */
 #include <err.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include "guest_count.h"
 #include "kvm_names.h"
 #include "run.h"
 #include "stamp.h"
@@ -24,7 +27,7 @@ bool run_stdout_ok(struct run *r)
 
 	if (!ferror(stdout))
 		return true;
-	/* A stop signal during setup interrupted the write; setup.c stops. */
+	/* A stop signal during setup interrupted the write; run_setup.c stops. */
 	if (error == EINTR) {
 		clearerr(stdout);
 		return true;
@@ -87,7 +90,7 @@ static void print_exit(struct run *r, const struct vm *vm,
 	if (r->print_time)
 		printf("Time: %f\n",
 		       (double)(end->wall_ns - r->start_ns) / NSEC_PER_SEC);
-	vm_print_exit(vm);
+	matrix_vm_print_exit(vm);
 }
 
 uint64_t run_slice(struct run *r, unsigned vm_index)
@@ -102,7 +105,7 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 			return 0;
 	}
 	stamp_before(&start);
-	vm_run(vm);
+	matrix_vm_run(vm);
 	stamp_after(&end);
 	if (!quiet) {
 		print_exit(r, vm, &end);
@@ -112,7 +115,7 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	account(r, vm_index, &start, &end);
 	if (vm->vcpu.run->exit_reason == KVM_EXIT_INTR) {
 		take_pending_signals(r);
-	} else if (!vm_exit_expected(vm)) {
+	} else if (!matrix_vm_exit_expected(vm)) {
 		warnx("VMFD %d: exit reason %u (%s) is neither an OUT nor a "
 		      "signal; stopping", vm->vm_fd, vm->vcpu.run->exit_reason,
 		      kvm_exit_name(vm->vcpu.run->exit_reason));
@@ -122,23 +125,4 @@ uint64_t run_slice(struct run *r, unsigned vm_index)
 	if (r->opts.charge_wall)
 		return end.wall_ns - start.wall_ns;
 	return end.cpu_ns - start.cpu_ns;
-}
-
-int run_finish(struct run *r)
-{
-	summary_print(r, r->start_ns ? now_ns() - r->start_ns : 0);
-	if (r->opts.print_count)
-		guest_count_print(r);
-	if (r->trace && fclose(r->trace) != 0) {
-		warn("%s", r->opts.trace_path);
-		r->exit_status = 1;
-	}
-	for (unsigned i = 0; i < r->nvm; i++)
-		vm_destroy(&r->vm[i]);
-	if (r->kvm_fd >= 0)
-		close(r->kvm_fd);
-	free(r->vm);
-	free(r->stats);
-	cli_free(&r->opts);
-	return r->exit_status;
 }
