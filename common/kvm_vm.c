@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -10,6 +11,9 @@
 #include "x86.h"
 
 #define KVM_DEVICE "/dev/kvm"
+
+/* The kernel's sigset_t is 64 bits on x86-64; glibc's is larger. */
+#define KERNEL_SIGSET_BYTES 8
 
 /* KVM_GET_SUPPORTED_CPUID says E2BIG until the table is large enough; the
  * kernel's own limit is far below this one. */
@@ -211,6 +215,20 @@ void vcpu_enter_mode(struct vm *vm, cpu_mode_setup *setup,
 	setup(vm, t, &sregs, &regs);
 	vcpu_set_sregs(&vm->vcpu, &sregs);
 	vcpu_set_regs(&vm->vcpu, &regs);
+}
+
+void vcpu_set_signal_mask(const struct vcpu *vcpu, const sigset_t *mask)
+{
+	uint64_t buf[(sizeof(struct kvm_signal_mask) + KERNEL_SIGSET_BYTES +
+		      sizeof(uint64_t) - 1) / sizeof(uint64_t)];
+	struct kvm_signal_mask *arg = (struct kvm_signal_mask *)buf;
+
+	if (mask) {
+		arg->len = KERNEL_SIGSET_BYTES;
+		memcpy(arg->sigset, mask, KERNEL_SIGSET_BYTES);
+	}
+	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, mask ? arg : NULL) < 0)
+		err(1, "KVM_SET_SIGNAL_MASK");
 }
 
 void vm_destroy(struct vm *vm)

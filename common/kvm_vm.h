@@ -14,6 +14,7 @@
  *   vcpu_set_supported_cpuid     KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2
  *   vcpu_enter_mode              KVM_GET_SREGS, KVM_SET_SREGS, KVM_SET_REGS
  *                                (the mode itself: cpu_modes.h)
+ *   vcpu_set_signal_mask         KVM_SET_SIGNAL_MASK
  *   vm_destroy                   unmap and close what the steps made
  *
  * What one process asks KVM only once (the size of struct kvm_run, the
@@ -26,6 +27,7 @@
 #ifndef KVM_VM_H
 #define KVM_VM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,6 +92,10 @@ typedef void cpu_mode_setup(const struct vm *vm, const struct cpu_tables *t,
 void vcpu_enter_mode(struct vm *vm, cpu_mode_setup *setup,
 		     const struct cpu_tables *t, uint64_t entry,
 		     uint64_t stack_top);
+
+/* The signals KVM_RUN lets through: inside KVM_RUN the thread's signal
+ * mask is mask; NULL gives KVM_RUN the thread's own mask back. */
+void vcpu_set_signal_mask(const struct vcpu *vcpu, const sigset_t *mask);
 
 /* The register steps by themselves: each ends the program on failure. */
 void vcpu_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs);

@@ -13,9 +13,6 @@
 /* Real mode's first 64 KiB: the stack segment is 0. */
 #define REAL_MODE_STACK_TOP 0x10000
 
-/* The kernel's sigset_t is 64 bits on x86-64; glibc's is larger. */
-#define KERNEL_SIGSET_BYTES 8
-
 /*
  * The steps of the VM module (../common/kvm_vm.h) a real-mode guest needs:
  * no CPUID (real-mode code asks for no feature) and no synced registers
@@ -37,16 +34,7 @@ void matrix_vm_create(struct vm *vm, int kvm_fd, const struct image *img)
 
 void matrix_vm_set_signal_mask(const struct vm *vm, const sigset_t *mask)
 {
-	struct kvm_signal_mask *arg;
-
-	arg = malloc(sizeof(*arg) + KERNEL_SIGSET_BYTES);
-	if (!arg)
-		err(1, "malloc");
-	arg->len = KERNEL_SIGSET_BYTES;
-	memcpy(arg->sigset, mask, KERNEL_SIGSET_BYTES);
-	if (ioctl(vm->vcpu.fd, KVM_SET_SIGNAL_MASK, arg) < 0)
-		err(1, "KVM_SET_SIGNAL_MASK");
-	free(arg);
+	vcpu_set_signal_mask(&vm->vcpu, mask);
 }
 
 void matrix_vm_run(struct vm *vm)

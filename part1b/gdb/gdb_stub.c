@@ -392,8 +392,7 @@ static void stop_interrupts(struct gdb_stub *g)
 {
 	int flags = fcntl(g->conn.fd, F_GETFL);
 
-	if (ioctl(g->vcpu->fd, KVM_SET_SIGNAL_MASK, NULL) < 0)
-		err(1, "gdb stub: KVM_SET_SIGNAL_MASK");
+	vcpu_set_signal_mask(g->vcpu, NULL);
 	if (flags >= 0)
 		fcntl(g->conn.fd, F_SETFL, flags & ~O_ASYNC);
 	close(g->conn.fd);
@@ -682,18 +681,13 @@ static void interrupt_on_input(struct gdb_stub *g)
 {
 	struct sigaction action = { .sa_handler = no_op };
 	sigset_t in_run;
-	uint32_t mask_buf[(sizeof(struct kvm_signal_mask) + 8) / 4];
-	struct kvm_signal_mask *mask = (struct kvm_signal_mask *)mask_buf;
 
 	sigemptyset(&g->sigio);
 	sigaddset(&g->sigio, SIGIO);
 	sigaction(SIGIO, &action, NULL);
 	sigprocmask(SIG_BLOCK, &g->sigio, &in_run);
 	sigdelset(&in_run, SIGIO);
-	mask->len = 8;          /* the kernel's sigset: 64 signals */
-	memcpy(mask->sigset, &in_run, 8);
-	if (ioctl(g->vcpu->fd, KVM_SET_SIGNAL_MASK, mask) < 0)
-		err(1, "gdb stub: KVM_SET_SIGNAL_MASK");
+	vcpu_set_signal_mask(g->vcpu, &in_run);
 	if (fcntl(g->conn.fd, F_SETOWN, getpid()) < 0 ||
 	    fcntl(g->conn.fd, F_SETFL, fcntl(g->conn.fd, F_GETFL) | O_ASYNC) < 0)
 		err(1, "gdb stub: O_ASYNC on the gdb socket");
