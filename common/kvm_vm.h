@@ -22,7 +22,8 @@
  * VMs pays per VM only for the VM. Every step ends the program with one
  * line on stderr when an ioctl fails: a half-made VM has no use. A probe,
  * which asks what a KVM can do, uses the vcpu_try_ forms of the register
- * steps instead: they return false, and a refusal is its answer.
+ * steps instead (as the selftests' __vcpu_ioctl beside vcpu_ioctl): they
+ * return false, and a refusal is its answer.
  */
 #ifndef KVM_VM_H
 #define KVM_VM_H
@@ -103,7 +104,8 @@ void vcpu_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs);
 void vcpu_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs);
 void vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs);
 
-/* The same for a probe: false where KVM refused. */
+/* The same, returning false where KVM refused: for a probe, to which a
+ * refusal is an answer, and for a report that goes on without them. */
 bool vcpu_try_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs);
 bool vcpu_try_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs);
 bool vcpu_try_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs);
