@@ -22,8 +22,7 @@
  * VMs pays per VM only for the VM. Every step ends the program with one
  * line on stderr when an ioctl fails: a half-made VM has no use. A probe,
  * which asks what a KVM can do, uses the vcpu_try_ forms of the register
- * steps instead (as the selftests' __vcpu_ioctl beside vcpu_ioctl): they
- * return false, and a refusal is its answer.
+ * steps instead: they return false, and a refusal is its answer.
  */
 #ifndef KVM_VM_H
 #define KVM_VM_H
