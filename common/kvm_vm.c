@@ -178,28 +178,31 @@ bool vcpu_try_set_sregs(const struct vcpu *vcpu,
 	return ioctl(vcpu->fd, KVM_SET_SREGS, sregs) == 0;
 }
 
+/* A fatal step is its vcpu_try_ step with the refusal made an exit. */
+static void vcpu_must(bool done, const char *request)
+{
+	if (!done)
+		err(1, "%s", request);
+}
+
 void vcpu_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs)
 {
-	if (!vcpu_try_get_regs(vcpu, regs))
-		err(1, "KVM_GET_REGS");
+	vcpu_must(vcpu_try_get_regs(vcpu, regs), "KVM_GET_REGS");
 }
 
 void vcpu_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs)
 {
-	if (!vcpu_try_set_regs(vcpu, regs))
-		err(1, "KVM_SET_REGS");
+	vcpu_must(vcpu_try_set_regs(vcpu, regs), "KVM_SET_REGS");
 }
 
 void vcpu_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs)
 {
-	if (!vcpu_try_get_sregs(vcpu, sregs))
-		err(1, "KVM_GET_SREGS");
+	vcpu_must(vcpu_try_get_sregs(vcpu, sregs), "KVM_GET_SREGS");
 }
 
 void vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs)
 {
-	if (!vcpu_try_set_sregs(vcpu, sregs))
-		err(1, "KVM_SET_SREGS");
+	vcpu_must(vcpu_try_set_sregs(vcpu, sregs), "KVM_SET_SREGS");
 }
 
 void vcpu_enter_mode(struct vm *vm, cpu_mode_setup *setup,

@@ -27,9 +27,9 @@ example_count() {
 scratch_tree() {
 	local tree="$BATS_TEST_TMPDIR/tree" path
 	mkdir -p "$tree"
-	(cd "$PART1B/.." && tar -cf - mk part1b/Makefile part1b/guest.ld \
-		part1b/hc_guest.h part1b/hypercall.h part1b/tests/guests/hostile.c \
-		part1b/tests/guests/guests.mk \
+	(cd "$PART1B/.." && tar -cf - mk part1b/Makefile part1b/folders.mk \
+		part1b/guest.ld part1b/hc_guest.h part1b/hypercall.h \
+		part1b/tests/guests/hostile.c part1b/tests/guests/guests.mk \
 		part1b/simple-kvm) | tar -C "$tree" -xf -
 	path=$(grep -x '<!-- worked-example file: .* -->' "$README" |
 		sed 's/^<!-- worked-example file: \(.*\) -->$/\1/')

@@ -1,6 +1,6 @@
 /*
  * Unit tests of what simple-kvm says of a KVM_EXIT_INTERNAL_ERROR
- * (../internal_error.c), with no KVM: the x87/MMX/SSE decoder on byte
+ * (../report/internal_error.c), with no KVM: the x87/MMX/SSE decoder on byte
  * strings, and the report on a guest RAM of plain host memory, with the
  * rip a hostile guest may leave anywhere (at the end of RAM, outside it,
  * on an unmapped page, above 4 GiB). The exact lines are asserted: they
