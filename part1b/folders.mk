@@ -1,5 +1,5 @@
-# The folders of simple-kvm's modules, one concern each (README.md, "Where
-# to start reading"). part1b/Makefile, unit/Makefile and fuzz/Makefile
+# The folders of simple-kvm's modules, one concern each (README.md,
+# "Reading order"). part1b/Makefile, unit/Makefile and fuzz/Makefile
 # include this file, after setting PART1B to part1b's path from their own
 # folder, and search PART1B_DIRS for sources (vpath) and headers (-I), so
 # that a file names another by its bare name wherever either lives.

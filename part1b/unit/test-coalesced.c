@@ -1,7 +1,8 @@
 /*
- * Unit tests of --coalesce-print8's ring reader (../hypercalls/coalesced.c) without
- * KVM: the ring is a page of plain memory, and a few lines below play
- * KVM's part (append at last while there is room, else "exit").
+ * Unit tests of --coalesce-print8's ring reader
+ * (../hypercalls/coalesced.c) without KVM: the ring is a page of plain
+ * memory, and a few lines below play KVM's part (append at last while
+ * there is room, else "exit").
  */
 #include <stdio.h>
 #include <stdlib.h>
