@@ -56,7 +56,7 @@ void mode_enter(struct vm *vm, const struct cpu_mode *mode, uint64_t entry,
 	cpu_mode_setup *setup = mode->setup;
 
 	if (mode->setup_if_no_paging &&
-	    !paged32_runs_real(vm->kvm_fd, mode->flag, verbose))
+	    !paged32_runs_real(vm->kvm_fd, &hv_tables, mode->flag, verbose))
 		setup = mode->setup_if_no_paging;
 	if (verbose && mode->flag == 'r')
 		say_real_mode_idt_limit(vm->kvm_fd);

@@ -7,7 +7,6 @@
 #include "hypercall.h"
 #include "kvm_names.h"
 #include "kvm_quirks.h"
-#include "modes.h"
 #include "probe.h"
 #include "x86.h"
 
@@ -108,7 +107,7 @@ static const uint8_t paged_probe_code[] = {
 	OPCODE_HLT,
 };
 
-static bool kvm_runs_paged32(int kvm_fd)
+static bool kvm_runs_paged32(int kvm_fd, const struct cpu_tables *tables)
 {
 	struct vm probe;
 	struct kvm_sregs sregs;
@@ -124,8 +123,8 @@ static bool kvm_runs_paged32(int kvm_fd)
 	memcpy(probe.guest_ram, paged_probe_code, sizeof(paged_probe_code));
 
 	vcpu_get_sregs(&probe.vcpu, &sregs);
-	cpu_paged32_mode(&probe, &hv_tables, &sregs, &regs);
-	page_dir = (uint32_t *)(probe.guest_ram + hv_tables.page_tables);
+	cpu_paged32_mode(&probe, tables, &sregs, &regs);
+	page_dir = (uint32_t *)(probe.guest_ram + tables->page_tables);
 	page_dir[PAGED_PROBE_ENTRY / (4 * MIB)] = PTE_PRESENT | PTE_RW | PTE_PS;
 	if (vcpu_try_set_sregs(&probe.vcpu, &sregs) &&
 	    vcpu_try_get_sregs(&probe.vcpu, &sregs) && (sregs.cr0 & CR0_PG) &&
@@ -137,7 +136,8 @@ static bool kvm_runs_paged32(int kvm_fd)
 	return ran;
 }
 
-bool paged32_runs_real(int kvm_fd, char flag, bool verbose)
+bool paged32_runs_real(int kvm_fd, const struct cpu_tables *tables,
+		       char flag, bool verbose)
 {
 	const char *forced = getenv(PAGING32_ENV);
 	const char *why;
@@ -151,7 +151,7 @@ bool paged32_runs_real(int kvm_fd, char flag, bool verbose)
 		why = real ? "forced by " PAGING32_ENV "=real" :
 			     "forced by " PAGING32_ENV "=compat";
 	} else {
-		real = kvm_runs_paged32(kvm_fd);
+		real = kvm_runs_paged32(kvm_fd, tables);
 		why = real ? "a 32-bit paged probe guest ran on this KVM" :
 			     "this KVM cannot run 32-bit paging";
 	}

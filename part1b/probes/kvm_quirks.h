@@ -9,15 +9,19 @@
 
 #include <stdbool.h>
 
+#include "cpu_modes.h"
+
 /*
  * -p's two ways (SPEC §1.1): true where a 32-bit paged probe guest ran,
  * so that -p runs real 32-bit paging; false where -p must run its 32-bit
  * code in compatibility mode instead (kvm-pvm clears CR0.PG outside long
  * mode). SIMPLE_KVM_PAGING32=real or =compat forces one, so that the
- * tests can run the compatibility path on any KVM. With verbose, one
- * stderr line says which and why (flag names the mode: -p).
+ * tests can run the compatibility path on any KVM. The probe's GDT and
+ * page tables go where tables says, as the real run's will. With verbose,
+ * one stderr line says which and why (flag names the mode: -p).
  */
-bool paged32_runs_real(int kvm_fd, char flag, bool verbose);
+bool paged32_runs_real(int kvm_fd, const struct cpu_tables *tables,
+		       char flag, bool verbose);
 
 /*
  * Does a real-mode exception honour the IDT limit? Hardware (kvm_amd,
